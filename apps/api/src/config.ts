@@ -1,0 +1,185 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Everything is validated at once, so an operator sees every
+ * problem in one go instead of fixing them one restart at a time.
+ */
+
+const PLACEHOLDER_SECRETS = new Set(['change-me', 'changeme', 'secret', 'herald', 'replace-me']);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const intFrom = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const booleanFrom = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? def : ['true', '1', 'yes'].includes(v)));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: intFrom(3000, 0).pipe(z.number().max(65535)),
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  HERALD_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  DB_POOL_SIZE: intFrom(10, 1),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  REDIS_KEY_PREFIX: z.string().min(1).default('herald'),
+  JWT_SECRET: optionalString,
+  ENCRYPTION_KEY: optionalString,
+  ACCESS_TOKEN_TTL_SECONDS: intFrom(900, 30),
+  REFRESH_TOKEN_TTL_SECONDS: intFrom(30 * 24 * 3600, 60),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  TRUST_PROXY: booleanFrom(false),
+  BODY_LIMIT_BYTES: intFrom(1024 * 1024, 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_SERVICE_NAME: z.string().default('herald'),
+  WORKER_CONCURRENCY: intFrom(5, 1),
+  SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 0),
+  LOGIN_LIMIT_PER_ACCOUNT: intFrom(10, 1),
+  LOGIN_LIMIT_PER_IP: intFrom(100, 1),
+  LOGIN_LIMIT_WINDOW_SECONDS: intFrom(15 * 60, 1),
+  METRICS_ENABLED: booleanFrom(true),
+});
+
+export type DeploymentMode = 'embedded' | 'scale-out';
+
+export interface Secrets {
+  /** HMAC key for access tokens (HS256). */
+  jwtSecret: Uint8Array;
+  /** AES-256-GCM key for secrets at rest. */
+  encryptionKey: Buffer;
+}
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  /** embedded: PGlite + table queue + in-process limits; scale-out: PostgreSQL (+ Redis). */
+  readonly mode: DeploymentMode;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly dbPoolSize: number;
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+  /** Present in scale-out mode; embedded mode generates its own in the data dir. */
+  readonly secrets: Secrets | undefined;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly corsOrigins: readonly string[];
+  readonly trustProxy: boolean;
+  readonly bodyLimitBytes: number;
+  readonly logLevel: string;
+  readonly otlpEndpoint: string | undefined;
+  readonly serviceName: string;
+  readonly workerConcurrency: number;
+  readonly shutdownTimeoutMs: number;
+  readonly loginLimits: { perAccount: number; perIp: number; windowSeconds: number };
+  readonly metricsEnabled: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function decodeEncryptionKey(value: string): Buffer | undefined {
+  const key = Buffer.from(value, /^[0-9a-f]{64}$/i.test(value) ? 'hex' : 'base64');
+  return key.length === 32 ? key : undefined;
+}
+
+function isWeakSecret(value: string): boolean {
+  return PLACEHOLDER_SECRETS.has(value.toLowerCase()) || /^(.)\1*$/.test(value);
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    }
+  }
+  // Secrets are checked even when other variables are invalid: every problem in one report.
+  const raw = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
+  const e = parsed.success
+    ? parsed.data
+    : { DATABASE_URL: raw('DATABASE_URL'), JWT_SECRET: raw('JWT_SECRET'), ENCRYPTION_KEY: raw('ENCRYPTION_KEY') };
+  const mode: DeploymentMode = e.DATABASE_URL ? 'scale-out' : 'embedded';
+
+  let secrets: Secrets | undefined;
+  if (mode === 'scale-out' || e.JWT_SECRET || e.ENCRYPTION_KEY) {
+    // Several processes must share these, so scale-out never invents them.
+    if (!e.JWT_SECRET) problems.push('JWT_SECRET: required when DATABASE_URL is set');
+    else if (e.JWT_SECRET.length < 32 || isWeakSecret(e.JWT_SECRET))
+      problems.push('JWT_SECRET: must be at least 32 random characters (openssl rand -base64 48)');
+    const key = e.ENCRYPTION_KEY ? decodeEncryptionKey(e.ENCRYPTION_KEY) : undefined;
+    if (!e.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required when DATABASE_URL is set');
+    else if (!key || key.every((b) => b === 0))
+      problems.push(
+        'ENCRYPTION_KEY: must be 32 random bytes, base64 or hex (openssl rand -base64 32)',
+      );
+    if (e.JWT_SECRET && key && problems.length === 0) {
+      secrets = { jwtSecret: new TextEncoder().encode(e.JWT_SECRET), encryptionKey: key };
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const v = parsed.data;
+
+  return Object.freeze({
+    env: v.NODE_ENV,
+    mode,
+    host: v.HOST,
+    port: v.PORT,
+    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/$/, ''),
+    dataDir: v.HERALD_DATA_DIR,
+    databaseUrl: v.DATABASE_URL,
+    dbPoolSize: v.DB_POOL_SIZE,
+    redisUrl: v.REDIS_URL,
+    redisKeyPrefix: v.REDIS_KEY_PREFIX,
+    secrets,
+    accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
+    corsOrigins: Object.freeze(v.CORS_ORIGINS),
+    trustProxy: v.TRUST_PROXY,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    logLevel: v.LOG_LEVEL,
+    otlpEndpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: v.OTEL_SERVICE_NAME,
+    workerConcurrency: v.WORKER_CONCURRENCY,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    loginLimits: {
+      perAccount: v.LOGIN_LIMIT_PER_ACCOUNT,
+      perIp: v.LOGIN_LIMIT_PER_IP,
+      windowSeconds: v.LOGIN_LIMIT_WINDOW_SECONDS,
+    },
+    metricsEnabled: v.METRICS_ENABLED,
+  });
+}

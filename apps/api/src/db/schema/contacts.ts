@@ -1,0 +1,125 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { organizations } from './organizations.js';
+
+export const contactStatusEnum = pgEnum('contact_status', [
+  'subscribed',
+  'unsubscribed',
+  'bounced',
+  'complained',
+  'blocked',
+]);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** Trimmed, domain lowercased; unique per organization case-insensitively. */
+    email: text('email').notNull(),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    phone: text('phone'),
+    timezone: text('timezone'),
+    locale: text('locale'),
+    status: contactStatusEnum('status').notNull().default('subscribed'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+    source: text('source'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('contacts_org_email_key').on(t.orgId, sql`lower(${t.email})`),
+    index('contacts_org_id_idx').on(t.orgId, t.id),
+    index('contacts_org_email_prefix_idx').on(t.orgId, sql`lower(${t.email}) text_pattern_ops`),
+    index('contacts_org_status_idx').on(t.orgId, t.status),
+    index('contacts_org_created_idx').on(t.orgId, t.createdAt),
+    index('contacts_tags_idx').using('gin', t.tags),
+    index('contacts_attributes_idx').using('gin', sql`${t.attributes} jsonb_path_ops`),
+  ],
+);
+
+export const fieldTypeEnum = pgEnum('field_type', ['string', 'number', 'boolean', 'date']);
+
+/** Custom field definitions: they type `contacts.attributes[key]`. */
+export const fields = pgTable(
+  'fields',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    label: text('label').notNull(),
+    type: fieldTypeEnum('type').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('fields_org_key_key').on(t.orgId, t.key)],
+);
+
+export const lists = pgTable(
+  'lists',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('lists_org_idx').on(t.orgId, t.id)],
+);
+
+export const listMembers = pgTable(
+  'list_members',
+  {
+    listId: uuid('list_id')
+      .notNull()
+      .references(() => lists.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('list_members_pkey_idx').on(t.listId, t.contactId),
+    index('list_members_contact_idx').on(t.contactId),
+  ],
+);
+
+/** Emails that must never be mailed; kept after the contact is erased. Stored lowercased. */
+export const suppressions = pgTable(
+  'suppressions',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    reason: text('reason').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('suppressions_org_email_key').on(t.orgId, t.email)],
+);
+
+/** A contact's history: status changes now; messages and events as later features add them. */
+export const contactActivities = pgTable(
+  'contact_activities',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id').notNull(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('contact_activities_contact_idx').on(t.contactId, t.id)],
+);

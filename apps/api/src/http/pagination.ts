@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+export const PageQuerySchema = z.strictObject({
+  cursor: z
+    .string()
+    .max(500)
+    .optional()
+    .describe('Opaque cursor from a previous page’s nextCursor'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type PageQuery = z.infer<typeof PageQuerySchema>;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** Keyset cursors are the sort key of the last row, opaque to clients. */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(
+  cursor: string | undefined,
+  arity: number,
+): (string | number)[] | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === arity &&
+      value.every((v) => typeof v === 'string' || typeof v === 'number')
+    ) {
+      return value as (string | number)[];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('invalid_cursor', 'The cursor is not one this API handed out.');
+}
+
+/** Fetch limit+1 rows; the extra one tells whether there is a next page. */
+export function toPage<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => (string | number)[],
+): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+}

@@ -1,0 +1,341 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v7 as uuidv7 } from 'uuid';
+import { failedJobs } from '../db/schema/index.js';
+import { createTestApp, type Session, type TestApp } from '../test/harness.js';
+import { ROLES, roleAtLeast, type RouteEntry } from './access.js';
+
+/**
+ * Walks every route the app registered (app.routeTable) and proves, for each one:
+ *  - no credentials → 401;
+ *  - every role below the declared minimum → 403, the minimum itself → not refused;
+ *  - routes for people only refuse API keys;
+ *  - another organization's owner gets 404 for this organization's ids and changes nothing;
+ *  - list routes called by another organization contain none of this organization's ids.
+ * A new route with a path parameter fails this test until it gets a fixture below, so the
+ * guarantee extends to every later feature.
+ */
+
+interface Fixture {
+  params: Record<string, string>;
+  body?: unknown;
+  /** Still present and unchanged for its owner? */
+  intact(): Promise<boolean>;
+}
+
+type FixtureFactory = (t: TestApp, owner: Session) => Promise<Fixture>;
+
+const fixtures: Record<string, FixtureFactory> = {
+  '/api/v1/members/:userId': async (t, owner) => {
+    const member = await t.memberOf(owner.organization.id, 'viewer');
+    return {
+      params: { userId: member.user.id },
+      body: { role: 'admin' },
+      intact: async () => {
+        const res = await t.call(owner.accessToken, {
+          method: 'GET',
+          url: '/api/v1/members?limit=200',
+        });
+        const items = (res.json() as { items: { userId: string; role: string }[] }).items;
+        return items.some((m) => m.userId === member.user.id && m.role === 'viewer');
+      },
+    };
+  },
+  '/api/v1/invitations/:id': async (t, owner) => {
+    const res = await t.call(owner.accessToken, {
+      method: 'POST',
+      url: '/api/v1/invitations',
+      payload: { email: `invitee-${uuidv7()}@example.com`, role: 'editor' },
+    });
+    const { id } = res.json() as { id: string };
+    return {
+      params: { id },
+      intact: async () => {
+        const list = await t.call(owner.accessToken, {
+          method: 'GET',
+          url: '/api/v1/invitations?limit=200',
+        });
+        return (list.json() as { items: { id: string }[] }).items.some((i) => i.id === id);
+      },
+    };
+  },
+  '/api/v1/api-keys/:id': async (t, owner) => {
+    const key = await t.apiKey(owner, 'viewer');
+    return {
+      params: { id: key.id },
+      intact: async () =>
+        (await t.call(key.key, { method: 'GET', url: '/api/v1/me' })).statusCode === 200,
+    };
+  },
+  '/api/v1/jobs/failed/:id': failedJobFixture,
+  '/api/v1/jobs/failed/:id/retry': failedJobFixture,
+  // audience fixtures
+  '/api/v1/contacts/:id': (t, owner) => contactFixture(t, owner, { firstName: 'Mallory' }),
+  '/api/v1/contacts/:id/timeline': (t, owner) => contactFixture(t, owner),
+  '/api/v1/contacts/:id/data': (t, owner) => contactFixture(t, owner),
+  '/api/v1/contacts/:id/erase': (t, owner) => contactFixture(t, owner, { suppress: true }),
+  '/api/v1/lists/:id': (t, owner) => listFixture(t, owner, () => ({ name: 'Hijacked' })),
+  '/api/v1/lists/:id/members': (t, owner) =>
+    listFixture(t, owner, (member, other) => ({ contactIds: [member, other] })),
+  '/api/v1/fields/:id': async (t, owner) => {
+    const res = await t.call(owner.accessToken, {
+      method: 'POST',
+      url: '/api/v1/fields',
+      payload: { key: `f_${uuidv7().slice(-12)}`, label: 'Plan', type: 'string' },
+    });
+    const { id } = res.json() as { id: string };
+    return {
+      params: { id },
+      body: { label: 'Hijacked' },
+      intact: async () => {
+        const list = await t.call(owner.accessToken, {
+          method: 'GET',
+          url: '/api/v1/fields?limit=200',
+        });
+        const items = (list.json() as { items: { id: string; label: string }[] }).items;
+        return items.some((f) => f.id === id && f.label === 'Plan');
+      },
+    };
+  },
+  '/api/v1/suppressions/:id': async (t, owner) => {
+    const email = `suppressed-${uuidv7()}@example.com`;
+    const res = await t.call(owner.accessToken, {
+      method: 'POST',
+      url: '/api/v1/suppressions',
+      payload: { email, reason: 'complaint' },
+    });
+    const { id } = res.json() as { id: string };
+    return {
+      params: { id },
+      intact: async () => {
+        const list = await t.call(owner.accessToken, {
+          method: 'GET',
+          url: `/api/v1/suppressions?search=${encodeURIComponent(email)}`,
+        });
+        return (list.json() as { items: { id: string }[] }).items.some((s) => s.id === id);
+      },
+    };
+  },
+  '/api/v1/segments/:id': segmentFixture,
+  '/api/v1/segments/:id/count': segmentFixture,
+};
+
+async function segmentFixture(t: TestApp, owner: Session): Promise<Fixture> {
+  const res = await t.call(owner.accessToken, {
+    method: 'POST',
+    url: '/api/v1/segments',
+    payload: {
+      name: 'Fixture segment',
+      definition: { field: 'email', op: 'contains', value: '@' },
+    },
+  });
+  const { id } = res.json() as { id: string };
+  return {
+    params: { id },
+    body: { name: 'Renamed by another org' },
+    intact: async () => {
+      const got = await t.call(owner.accessToken, { method: 'GET', url: `/api/v1/segments/${id}` });
+      return got.statusCode === 200 && (got.json() as { name: string }).name === 'Fixture segment';
+    },
+  };
+}
+
+async function createContact(t: TestApp, owner: Session, firstName = 'Ada') {
+  const email = `contact-${uuidv7()}@example.com`;
+  const res = await t.call(owner.accessToken, {
+    method: 'POST',
+    url: '/api/v1/contacts',
+    payload: { email, firstName },
+  });
+  return { ...(res.json() as { id: string }), email };
+}
+
+async function contactFixture(t: TestApp, owner: Session, body?: object): Promise<Fixture> {
+  const contact = await createContact(t, owner);
+  return {
+    params: { id: contact.id },
+    body,
+    intact: async () => {
+      const res = await t.call(owner.accessToken, {
+        method: 'GET',
+        url: `/api/v1/contacts/${contact.id}`,
+      });
+      const suppressed = await t.call(owner.accessToken, {
+        method: 'GET',
+        url: `/api/v1/suppressions?search=${encodeURIComponent(contact.email)}`,
+      });
+      return (
+        res.statusCode === 200 &&
+        (res.json() as { firstName: string }).firstName === 'Ada' &&
+        (suppressed.json() as { items: unknown[] }).items.length === 0
+      );
+    },
+  };
+}
+
+/** A list with one member; a members body names that member and one more, so any change shows. */
+async function listFixture(
+  t: TestApp,
+  owner: Session,
+  body: (member: string, other: string) => object,
+): Promise<Fixture> {
+  const [member, other] = [await createContact(t, owner), await createContact(t, owner)];
+  const res = await t.call(owner.accessToken, {
+    method: 'POST',
+    url: '/api/v1/lists',
+    payload: { name: 'Customers' },
+  });
+  const { id } = res.json() as { id: string };
+  await t.call(owner.accessToken, {
+    method: 'POST',
+    url: `/api/v1/lists/${id}/members`,
+    payload: { contactIds: [member.id] },
+  });
+  return {
+    params: { id },
+    body: body(member.id, other.id),
+    intact: async () => {
+      const list = await t.call(owner.accessToken, { method: 'GET', url: `/api/v1/lists/${id}` });
+      const body = list.json() as { name: string; memberCount: number };
+      return list.statusCode === 200 && body.name === 'Customers' && body.memberCount === 1;
+    },
+  };
+}
+
+async function failedJobFixture(t: TestApp, owner: Session): Promise<Fixture> {
+  const id = uuidv7();
+  await t.database.db.insert(failedJobs).values({
+    id,
+    orgId: owner.organization.id,
+    queue: 'maintenance',
+    name: 'maintenance.purge',
+    payload: {},
+    error: 'Error: boom',
+    attempts: 3,
+  });
+  return {
+    params: { id },
+    intact: async () => {
+      const res = await t.call(owner.accessToken, {
+        method: 'GET',
+        url: '/api/v1/jobs/failed?limit=200',
+      });
+      return (res.json() as { items: { id: string }[] }).items.some((j) => j.id === id);
+    },
+  };
+}
+
+const fill = (url: string, params: Record<string, string>) =>
+  url.replace(/:(\w+)/g, (_, name: string) => params[name] ?? `:${name}`);
+const hasParams = (route: RouteEntry) => /:\w+/.test(route.url);
+const bodyFor = (route: RouteEntry) =>
+  ['POST', 'PATCH', 'PUT'].includes(route.method) ? { payload: {} } : {};
+
+describe('every route is scoped to the caller’s organization and role', () => {
+  let t: TestApp;
+  let ownerA: Session;
+  let ownerB: Session;
+  const byRole = new Map<string, Session>();
+  let adminKey: string;
+  let routes: RouteEntry[];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ownerA = await t.register({ organizationName: 'Org A' });
+    ownerB = await t.register({ organizationName: 'Org B' });
+    for (const role of ROLES)
+      byRole.set(role, role === 'owner' ? ownerA : await t.memberOf(ownerA.organization.id, role));
+    adminKey = (await t.apiKey(ownerA, 'admin')).key;
+    routes = t.app.routeTable.filter((r) => !('public' in r.access));
+  });
+  afterAll(() => t.close());
+
+  it('has routes to walk, each declaring access', () => {
+    expect(routes.length).toBeGreaterThan(10);
+    for (const r of t.app.routeTable) expect(r.access, `${r.method} ${r.url}`).toBeDefined();
+  });
+
+  it('refuses anonymous callers on every non-public route', async () => {
+    for (const route of routes) {
+      const res = await t.call(undefined, {
+        method: route.method as 'GET',
+        url: fill(route.url, {}),
+      });
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
+  it('refuses forged, expired-looking and revoked credentials', async () => {
+    const forged = `${ownerA.accessToken.slice(0, -4)}AAAA`;
+    expect((await t.call(forged, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(401);
+    expect(
+      (await t.call('hk_not-a-real-key', { method: 'GET', url: '/api/v1/me' })).statusCode,
+    ).toBe(401);
+    const key = await t.apiKey(ownerA, 'viewer');
+    await t.call(ownerA.accessToken, { method: 'DELETE', url: `/api/v1/api-keys/${key.id}` });
+    expect((await t.call(key.key, { method: 'GET', url: '/api/v1/me' })).statusCode).toBe(401);
+  });
+
+  it('refuses each role below a route’s minimum, and lets the minimum through', async () => {
+    for (const route of routes) {
+      if ('public' in route.access) continue;
+      const minimum = route.access.role;
+      const url = fill(route.url, { id: uuidv7(), userId: uuidv7() });
+      for (const role of ROLES) {
+        const res = await t.call(byRole.get(role)!.accessToken, {
+          method: route.method as 'GET',
+          url,
+          ...bodyFor(route),
+        });
+        const label = `${route.method} ${route.url} as ${role}`;
+        if (roleAtLeast(role, minimum)) expect([401, 403], label).not.toContain(res.statusCode);
+        else expect(res.statusCode, label).toBe(403);
+      }
+    }
+  });
+
+  it('refuses API keys on routes that act for a person', async () => {
+    const personal = routes.filter((r) => !('public' in r.access) && r.access.principal === 'user');
+    expect(personal.length).toBeGreaterThan(0);
+    for (const route of personal) {
+      const res = await t.call(adminKey, {
+        method: route.method as 'GET',
+        url: fill(route.url, {}),
+        ...bodyFor(route),
+      });
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(403);
+    }
+  });
+
+  it('answers 404 to another organization for every id, and changes nothing', async () => {
+    const parameterized = routes.filter(hasParams);
+    const missing = [...new Set(parameterized.map((r) => r.url))].filter((url) => !fixtures[url]);
+    expect(missing, 'add a tenancy fixture for these routes').toEqual([]);
+    for (const route of parameterized) {
+      const fixture = await fixtures[route.url]!(t, ownerA);
+      const res = await t.call(ownerB.accessToken, {
+        method: route.method as 'GET',
+        url: fill(route.url, fixture.params),
+        ...(fixture.body !== undefined ? { payload: fixture.body as object } : {}),
+      });
+      const label = `${route.method} ${route.url}`;
+      expect(res.statusCode, label).toBe(404);
+      expect(res.body, label).not.toContain(ownerA.organization.id);
+      expect(await fixture.intact(), `${label} must leave organization A's data alone`).toBe(true);
+    }
+  });
+
+  it('shows another organization none of this organization’s ids in any list', async () => {
+    const ids = [ownerA.organization.id, ownerA.user.id];
+    for (const factory of new Set(Object.values(fixtures))) {
+      ids.push(...Object.values((await factory(t, ownerA)).params));
+    }
+    const lists = routes.filter((r) => r.method === 'GET' && !hasParams(r));
+    expect(lists.length).toBeGreaterThan(3);
+    for (const route of lists) {
+      const res = await t.call(ownerB.accessToken, { method: 'GET', url: route.url });
+      expect(res.statusCode, route.url).toBe(200);
+      for (const id of ids) expect(res.body, `${route.url} leaks ${id}`).not.toContain(id);
+    }
+  });
+});

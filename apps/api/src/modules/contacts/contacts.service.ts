@@ -1,0 +1,341 @@
+import type { SQL } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../../db/client.js';
+import type { Principal } from '../../http/access.js';
+import { AppError, notFound, type FieldError } from '../../http/errors.js';
+import { decodeCursor, toPage } from '../../http/pagination.js';
+import type { AppJobCatalog } from '../../jobs/catalog.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Queue } from '../../platform/queue/queue.js';
+import { normalizeEmail } from '../auth/auth.service.js';
+import { createFieldsRepo, type FieldType } from '../fields/fields.repo.js';
+import { createListsRepo } from '../lists/lists.repo.js';
+import { createSuppressionsRepo } from '../suppressions/suppressions.repo.js';
+import { suppressionKey } from '../suppressions/suppressions.service.js';
+import { createContactsBulk } from './contacts.bulk.js';
+import { createContactsExport } from './contacts.export.js';
+import { createContactsPrivacy } from './contacts.privacy.js';
+import {
+  createContactsRepo,
+  isUniqueViolation,
+  type ContactFilter,
+  type ContactRow,
+  type ContactsRepo,
+  type ContactStatus,
+} from './contacts.repo.js';
+import {
+  canonicalLocale,
+  canonicalTimeZone,
+  type ContactInput,
+  type ListContactsQuery,
+} from './contacts.schemas.js';
+
+/** What contacts need from segments: a segment's rules as a condition over `contacts`. */
+export interface SegmentConditions {
+  /** Throws AppError not_found for a segment the organization does not have. */
+  whereForSegment(orgId: string, segmentId: string): Promise<SQL>;
+}
+
+export interface ContactsServiceDeps {
+  db: Db;
+  clock: Clock;
+  queue: Queue<AppJobCatalog>;
+  segments: SegmentConditions;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+const invalidCursor = () =>
+  new AppError('invalid_cursor', 'The cursor is not one this API handed out.');
+
+/** A keyset cursor of string parts; the last part is a row id. */
+export function decodeKeyCursor(
+  cursor: string | undefined,
+  arity: number,
+  isKey: (key: string) => boolean = () => true,
+): string[] | undefined {
+  const parts = decodeCursor(cursor, arity);
+  if (!parts) return undefined;
+  const strings = parts.filter((p): p is string => typeof p === 'string');
+  if (strings.length !== arity || !UUID.test(strings[arity - 1]!)) throw invalidCursor();
+  if (arity > 1 && !isKey(strings[0]!)) throw invalidCursor();
+  return strings;
+}
+
+function isIsoDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match || Number.isNaN(Date.parse(value))) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+const TYPE_CHECKS: Record<FieldType, { test: (v: unknown) => boolean; message: string }> = {
+  string: { test: (v) => typeof v === 'string', message: 'must be a string' },
+  number: { test: (v) => typeof v === 'number' && Number.isFinite(v), message: 'must be a number' },
+  boolean: { test: (v) => typeof v === 'boolean', message: 'must be true or false' },
+  date: {
+    test: (v) => typeof v === 'string' && isIsoDate(v),
+    message: 'must be an ISO 8601 date such as 2024-05-31 or 2024-05-31T12:00:00Z',
+  },
+};
+
+export const presentContact = ({ sortKey: _sortKey, ...row }: ContactRow & { sortKey?: string }) =>
+  row;
+
+export function createContactsService(deps: ContactsServiceDeps) {
+  const { db, clock, queue, segments } = deps;
+  const repo = createContactsRepo(db);
+  const fieldsRepo = createFieldsRepo(db);
+  const listsRepo = createListsRepo(db);
+
+  /** Values of keys defined in /fields must match the field's type; other keys are free-form. */
+  async function checkAttributes(orgId: string, attributes: Record<string, unknown> | undefined) {
+    if (!attributes) return;
+    const keys = Object.keys(attributes).filter((k) => attributes[k] !== null);
+    const types = await fieldsRepo.typesOf(orgId, keys);
+    const errors: FieldError[] = [];
+    for (const key of keys) {
+      const type = types.get(key);
+      if (type && !TYPE_CHECKS[type].test(attributes[key])) {
+        errors.push({ path: `body.attributes.${key}`, message: TYPE_CHECKS[type].message });
+      }
+    }
+    if (errors.length > 0) {
+      throw new AppError('validation_failed', 'Some attributes do not match their field types.', {
+        errors,
+      });
+    }
+  }
+
+  /** Audience filters shared by the list, the export and bulk actions; unknown ids are a 404. */
+  async function audienceFilter(
+    orgId: string,
+    query: {
+      status?: ContactStatus | undefined;
+      listId?: string | undefined;
+      segmentId?: string | undefined;
+    },
+  ): Promise<ContactFilter> {
+    if (query.listId && !(await listsRepo.exists(orgId, query.listId))) throw notFound('List');
+    return {
+      status: query.status,
+      listId: query.listId,
+      segment: query.segmentId ? await segments.whereForSegment(orgId, query.segmentId) : undefined,
+    };
+  }
+
+  const statusChanged = (
+    orgId: string,
+    contactId: string,
+    from: ContactStatus,
+    to: ContactStatus,
+    source: string,
+    now: Date,
+  ) => ({
+    id: uuidv7(),
+    orgId,
+    contactId,
+    type: 'status_changed',
+    data: { from, to, source },
+    createdAt: now,
+  });
+
+  /** Applies input to a locked, existing contact: attributes merge, tags replace. */
+  async function applyChanges(
+    tx: ContactsRepo,
+    orgId: string,
+    existing: ContactRow,
+    input: ContactInput,
+    isSuppressed: boolean,
+    now: Date,
+  ): Promise<ContactRow> {
+    const patch: Parameters<ContactsRepo['update']>[2] = { updatedAt: now };
+    if (input.email !== undefined) patch.email = normalizeEmail(input.email);
+    if (input.firstName !== undefined) patch.firstName = input.firstName || null;
+    if (input.lastName !== undefined) patch.lastName = input.lastName || null;
+    if (input.phone !== undefined) patch.phone = input.phone || null;
+    if (input.source !== undefined) patch.source = input.source || null;
+    if (input.timezone !== undefined)
+      patch.timezone = input.timezone ? canonicalTimeZone(input.timezone) : null;
+    if (input.locale !== undefined)
+      patch.locale = input.locale ? canonicalLocale(input.locale) : null;
+    if (input.tags !== undefined) patch.tags = [...new Set(input.tags)];
+    if (input.attributes !== undefined) {
+      const merged = { ...existing.attributes, ...input.attributes };
+      patch.attributes = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== null));
+    }
+    const status = isSuppressed ? 'blocked' : (input.status ?? existing.status);
+    if (status !== existing.status) {
+      patch.status = status;
+      const source = isSuppressed ? 'suppression' : 'api';
+      await tx.insertActivities([
+        statusChanged(orgId, existing.id, existing.status, status, source, now),
+      ]);
+    }
+    const row = await tx.update(orgId, existing.id, patch);
+    if (!row) throw notFound('Contact');
+    return row;
+  }
+
+  const emailTaken = () =>
+    new AppError('conflict', 'Another contact already has this email address.', {
+      errors: [{ path: 'body.email', message: 'is already used by another contact' }],
+    });
+
+  /** Unique violations from a concurrent write of the same email become a 409, not a 500. */
+  async function guardEmail<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw emailTaken();
+      throw error;
+    }
+  }
+
+  return {
+    /**
+     * Creates the contact, or updates the one with the same email (case-insensitively).
+     * A suppressed address is always stored as blocked, whatever status was asked for.
+     */
+    async upsert(
+      principal: Principal,
+      input: ContactInput & { email: string },
+    ): Promise<{ contact: ContactRow; created: boolean }> {
+      const orgId = principal.orgId;
+      const email = normalizeEmail(input.email);
+      await checkAttributes(orgId, input.attributes);
+      const now = clock.now();
+      // A lost insert race (the same new email from two requests) finds the winner's row next time.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const result = await guardEmail(() =>
+          repo.transaction(async (txDb) => {
+            const tx = createContactsRepo(txDb);
+            const isSuppressed = Boolean(
+              await createSuppressionsRepo(txDb).findByEmail(orgId, suppressionKey(email)),
+            );
+            const existing = await tx.findByEmail(orgId, email, { lock: true });
+            if (existing) {
+              // The stored spelling of the address stays; the email only identifies the contact here.
+              const changes = { ...input, email: undefined };
+              const contact = await applyChanges(tx, orgId, existing, changes, isSuppressed, now);
+              return { contact, created: false };
+            }
+            const attributes = Object.fromEntries(
+              Object.entries(input.attributes ?? {}).filter(([, v]) => v !== null),
+            );
+            const status = isSuppressed ? 'blocked' : (input.status ?? 'subscribed');
+            const contact = await tx.insert({
+              id: uuidv7(),
+              orgId,
+              email,
+              firstName: input.firstName || null,
+              lastName: input.lastName || null,
+              phone: input.phone || null,
+              timezone: input.timezone ? canonicalTimeZone(input.timezone) : null,
+              locale: input.locale ? canonicalLocale(input.locale) : null,
+              status,
+              tags: [...new Set(input.tags ?? [])],
+              attributes,
+              source: input.source || 'api',
+              createdAt: now,
+              updatedAt: now,
+            });
+            if (!contact) return null;
+            await tx.insertActivities([
+              {
+                id: uuidv7(),
+                orgId,
+                contactId: contact.id,
+                type: 'created',
+                data: { status, source: contact.source },
+                createdAt: now,
+              },
+            ]);
+            return { contact, created: true };
+          }),
+        );
+        if (result) return result;
+      }
+      throw new AppError('conflict', 'The contact was being changed concurrently; try again.');
+    },
+
+    async get(principal: Principal, id: string): Promise<ContactRow> {
+      const row = await repo.find(principal.orgId, id);
+      if (!row) throw notFound('Contact');
+      return row;
+    },
+
+    async update(principal: Principal, id: string, input: ContactInput): Promise<ContactRow> {
+      const orgId = principal.orgId;
+      await checkAttributes(orgId, input.attributes);
+      const now = clock.now();
+      return guardEmail(() =>
+        repo.transaction(async (txDb) => {
+          const tx = createContactsRepo(txDb);
+          const existing = await tx.find(orgId, id, { lock: true });
+          if (!existing) throw notFound('Contact');
+          const email = input.email !== undefined ? normalizeEmail(input.email) : existing.email;
+          if (email.toLowerCase() !== existing.email.toLowerCase()) {
+            const other = await tx.findByEmail(orgId, email);
+            if (other) throw emailTaken();
+          }
+          const isSuppressed = Boolean(
+            await createSuppressionsRepo(txDb).findByEmail(orgId, suppressionKey(email)),
+          );
+          return applyChanges(tx, orgId, existing, input, isSuppressed, now);
+        }),
+      );
+    },
+
+    async remove(principal: Principal, id: string): Promise<void> {
+      if (!(await repo.delete(principal.orgId, id))) throw notFound('Contact');
+    },
+
+    async list(principal: Principal, query: ListContactsQuery) {
+      const byEmail = query.sort === 'email' || query.sort === '-email';
+      const after = decodeKeyCursor(
+        query.cursor,
+        2,
+        byEmail ? undefined : (k) => PG_TIMESTAMP.test(k),
+      );
+      const filter: ContactFilter = {
+        ...(await audienceFilter(principal.orgId, query)),
+        search: query.search || undefined,
+        tag: query.tag,
+      };
+      const rows = await repo.list(
+        principal.orgId,
+        filter,
+        query.sort,
+        query.limit + 1,
+        after as [string, string] | undefined,
+      );
+      const page = toPage(rows, query.limit, (r) => [r.sortKey, r.id]);
+      return { items: page.items.map(presentContact), nextCursor: page.nextCursor };
+    },
+
+    /** The contact's activities, newest first. */
+    async timeline(
+      principal: Principal,
+      id: string,
+      query: { cursor?: string | undefined; limit: number },
+    ) {
+      const before = decodeKeyCursor(query.cursor, 1);
+      if (!(await repo.find(principal.orgId, id))) throw notFound('Contact');
+      const rows = await repo.listActivities(principal.orgId, id, query.limit + 1, before?.[0]);
+      return toPage(rows, query.limit, (r) => [r.id]);
+    },
+
+    ...createContactsBulk({ repo, listsRepo, segments, queue, clock }),
+    ...createContactsExport({ repo, fieldsRepo, clock, audienceFilter }),
+    ...createContactsPrivacy({ db, repo, listsRepo }),
+  };
+}
+
+export type ContactsService = ReturnType<typeof createContactsService>;

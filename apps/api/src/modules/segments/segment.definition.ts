@@ -1,0 +1,214 @@
+import type { FieldError } from '../../http/errors.js';
+
+/**
+ * A segment is a rule tree: `{ all: [...] }`, `{ any: [...] }`, `{ not: {...} }` over conditions.
+ * Conditions name what they test by their key:
+ *   { field: 'email', op: 'ends_with', value: '@example.com' }
+ *   { attribute: 'plan', op: 'eq', value: 'pro' }      typed by the field definition of `plan`
+ *   { tag: 'vip', op: 'has' }                         or 'has_not'
+ *   { list: '<list id>', op: 'in' }                   or 'not_in'
+ *   { segment: '<segment id>', op: 'in' }             or 'not_in'
+ * Validation walks the tree by hand so every error names the path of the bad node.
+ */
+
+export const STRING_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'timezone', 'locale', 'source'] as const;
+export const DATE_FIELDS = ['createdAt', 'updatedAt'] as const;
+export const CONTACT_STATUSES = ['subscribed', 'unsubscribed', 'bounced', 'complained', 'blocked'] as const;
+
+export type ValueType = 'string' | 'number' | 'boolean' | 'date';
+
+export const OPS_BY_TYPE: Record<ValueType, readonly string[]> = {
+  string: ['eq', 'neq', 'contains', 'starts_with', 'ends_with', 'in', 'exists', 'is_empty'],
+  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'exists', 'is_empty'],
+  boolean: ['eq', 'neq', 'exists', 'is_empty'],
+  date: ['eq', 'gt', 'gte', 'lt', 'lte', 'between', 'within_last', 'more_than_ago', 'exists', 'is_empty'],
+};
+
+export type Scalar = string | number | boolean;
+
+export type Condition =
+  | { kind: 'field'; field: string; type: ValueType; op: string; value: unknown }
+  | { kind: 'status'; op: 'eq' | 'neq' | 'in'; value: string[] }
+  | { kind: 'attribute'; key: string; type: ValueType; op: string; value: unknown }
+  | { kind: 'tag'; op: 'has' | 'has_not'; tag: string }
+  | { kind: 'list'; op: 'in' | 'not_in'; listId: string }
+  | { kind: 'segment'; op: 'in' | 'not_in'; segmentId: string };
+
+export type SegmentNode =
+  | { kind: 'all'; children: SegmentNode[] }
+  | { kind: 'any'; children: SegmentNode[] }
+  | { kind: 'not'; child: SegmentNode }
+  | Condition;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_NODES = 200;
+const MAX_DEPTH = 10;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function isDate(v: unknown): boolean {
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v));
+}
+
+function checkValue(type: ValueType, op: string, value: unknown, path: string, errors: FieldError[]) {
+  const fail = (message: string) => errors.push({ path: `${path}.value`, message });
+  if (op === 'exists' || op === 'is_empty') {
+    if (value !== undefined) fail(`${op} takes no value`);
+    return;
+  }
+  if (op === 'within_last' || op === 'more_than_ago') {
+    if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 36500) fail('must be a whole number of days');
+    return;
+  }
+  const one = (v: unknown): boolean => {
+    switch (type) {
+      case 'string':
+        return typeof v === 'string' && v.length <= 1000;
+      case 'number':
+        return typeof v === 'number' && Number.isFinite(v);
+      case 'boolean':
+        return typeof v === 'boolean';
+      case 'date':
+        return isDate(v);
+    }
+  };
+  const what = { string: 'a string', number: 'a number', boolean: 'true or false', date: 'an ISO date (YYYY-MM-DD…)' }[type];
+  if (op === 'between') {
+    if (!Array.isArray(value) || value.length !== 2 || !value.every(one)) fail(`must be [from, to], each ${what}`);
+    return;
+  }
+  if (op === 'in') {
+    if (!Array.isArray(value) || value.length === 0 || value.length > 1000 || !value.every(one)) {
+      fail(`must be a non-empty list (at most 1000) of ${what}`);
+    }
+    return;
+  }
+  if (!one(value)) fail(`must be ${what}`);
+}
+
+export interface ParseContext {
+  /** Custom field definitions: attribute key → type. Unknown attributes compare as strings. */
+  fieldTypes: ReadonlyMap<string, ValueType>;
+}
+
+/** Validates a definition; returns the typed tree, or every problem with its path. */
+export function parseSegmentDefinition(
+  input: unknown,
+  ctx: ParseContext,
+): { ok: true; node: SegmentNode } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  let nodes = 0;
+
+  const walk = (raw: unknown, path: string, depth: number): SegmentNode | undefined => {
+    nodes += 1;
+    if (nodes > MAX_NODES) {
+      if (nodes === MAX_NODES + 1) errors.push({ path, message: `a segment may have at most ${MAX_NODES} rules` });
+      return undefined;
+    }
+    if (depth > MAX_DEPTH) {
+      errors.push({ path, message: `groups may nest at most ${MAX_DEPTH} deep` });
+      return undefined;
+    }
+    if (!isObject(raw)) {
+      errors.push({ path, message: 'must be an object: a group (all/any/not) or a condition' });
+      return undefined;
+    }
+    const keys = Object.keys(raw);
+    const unknownKeys = (allowed: string[]) => {
+      for (const k of keys) if (!allowed.includes(k)) errors.push({ path: `${path}.${k}`, message: 'is not a known key here' });
+    };
+    if ('all' in raw || 'any' in raw) {
+      const kind = 'all' in raw ? 'all' : 'any';
+      unknownKeys([kind]);
+      const list = raw[kind];
+      if (!Array.isArray(list) || list.length === 0) {
+        errors.push({ path: `${path}.${kind}`, message: 'must be a non-empty list of rules' });
+        return undefined;
+      }
+      const children = list.map((c, i) => walk(c, `${path}.${kind}.${i}`, depth + 1));
+      return children.every(Boolean) ? { kind, children: children as SegmentNode[] } : undefined;
+    }
+    if ('not' in raw) {
+      unknownKeys(['not']);
+      const child = walk(raw.not, `${path}.not`, depth + 1);
+      return child ? { kind: 'not', child } : undefined;
+    }
+    const op = raw.op;
+    if (typeof op !== 'string') {
+      errors.push({ path: `${path}.op`, message: 'is required' });
+      return undefined;
+    }
+    const badOp = (allowed: readonly string[]) => {
+      if (allowed.includes(op)) return false;
+      errors.push({ path: `${path}.op`, message: `must be one of ${allowed.join(', ')}` });
+      return true;
+    };
+
+    if ('field' in raw) {
+      unknownKeys(['field', 'op', 'value']);
+      const field = raw.field;
+      if (field === 'status') {
+        if (badOp(['eq', 'neq', 'in'])) return undefined;
+        const values = op === 'in' ? raw.value : [raw.value];
+        if (!Array.isArray(values) || values.length === 0 || !values.every((v) => (CONTACT_STATUSES as readonly unknown[]).includes(v))) {
+          errors.push({ path: `${path}.value`, message: `must be ${op === 'in' ? 'a list of' : 'one of'} ${CONTACT_STATUSES.join(', ')}` });
+          return undefined;
+        }
+        return { kind: 'status', op: op as 'eq' | 'neq' | 'in', value: values as string[] };
+      }
+      const type: ValueType | undefined = (STRING_FIELDS as readonly unknown[]).includes(field)
+        ? 'string'
+        : (DATE_FIELDS as readonly unknown[]).includes(field)
+          ? 'date'
+          : undefined;
+      if (!type) {
+        errors.push({ path: `${path}.field`, message: `must be one of status, ${[...STRING_FIELDS, ...DATE_FIELDS].join(', ')}` });
+        return undefined;
+      }
+      if (badOp(OPS_BY_TYPE[type])) return undefined;
+      const before = errors.length;
+      checkValue(type, op, raw.value, path, errors);
+      return errors.length === before ? { kind: 'field', field: field as string, type, op, value: raw.value } : undefined;
+    }
+    if ('attribute' in raw) {
+      unknownKeys(['attribute', 'op', 'value']);
+      const key = raw.attribute;
+      if (typeof key !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(key)) {
+        errors.push({ path: `${path}.attribute`, message: 'must be an attribute key (letters, digits, _ . -)' });
+        return undefined;
+      }
+      const type = ctx.fieldTypes.get(key) ?? 'string';
+      if (badOp(OPS_BY_TYPE[type])) return undefined;
+      const before = errors.length;
+      checkValue(type, op, raw.value, path, errors);
+      return errors.length === before ? { kind: 'attribute', key, type, op, value: raw.value } : undefined;
+    }
+    if ('tag' in raw) {
+      unknownKeys(['tag', 'op']);
+      if (badOp(['has', 'has_not'])) return undefined;
+      if (typeof raw.tag !== 'string' || raw.tag.length === 0 || raw.tag.length > 200) {
+        errors.push({ path: `${path}.tag`, message: 'must be a tag name' });
+        return undefined;
+      }
+      return { kind: 'tag', op: op as 'has' | 'has_not', tag: raw.tag };
+    }
+    if ('list' in raw || 'segment' in raw) {
+      const kind = 'list' in raw ? 'list' : 'segment';
+      unknownKeys([kind, 'op']);
+      if (badOp(['in', 'not_in'])) return undefined;
+      const id = raw[kind];
+      if (typeof id !== 'string' || !UUID.test(id)) {
+        errors.push({ path: `${path}.${kind}`, message: `must be a ${kind} id` });
+        return undefined;
+      }
+      return kind === 'list'
+        ? { kind: 'list', op: op as 'in' | 'not_in', listId: id }
+        : { kind: 'segment', op: op as 'in' | 'not_in', segmentId: id };
+    }
+    errors.push({ path, message: 'must have one of all, any, not, field, attribute, tag, list, segment' });
+    return undefined;
+  };
+
+  const node = walk(input, 'definition', 0);
+  return node && errors.length === 0 ? { ok: true, node } : { ok: false, errors };
+}

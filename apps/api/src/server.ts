@@ -1,0 +1,165 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { buildApp } from './app.js';
+import type { Config, Secrets } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { runMigrations } from './db/migrate.js';
+import { jobCatalog, type AppJobCatalog } from './jobs/catalog.js';
+import { createJobHandlers } from './jobs/handlers.js';
+import { createAuthRepo } from './modules/auth/auth.repo.js';
+import { createContactsService } from './modules/contacts/contacts.service.js';
+import { createFailedJobsRepo } from './modules/jobs/failed-jobs.repo.js';
+import { createOrganizationsRepo } from './modules/organizations/organizations.repo.js';
+import { createSegmentsRepo } from './modules/segments/segments.repo.js';
+import { createSegmentsService } from './modules/segments/segments.service.js';
+import { systemClock } from './platform/clock.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
+import { createBullmqQueue } from './platform/queue/bullmq.js';
+import { createPostgresQueue } from './platform/queue/postgres.js';
+import type { Queue } from './platform/queue/queue.js';
+import { createMemoryRateLimiter } from './platform/ratelimit/memory.js';
+import { createRedisRateLimiter } from './platform/ratelimit/redis.js';
+import { loadOrCreateEmbeddedSecrets } from './platform/secrets.js';
+import { createTracing, inSpan, type Tracing } from './platform/tracing.js';
+
+export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
+const MAINTENANCE_EVERY_MS = 3_600_000;
+
+export interface Runtime {
+  config: Config;
+  secrets: Secrets;
+  database: Database;
+  queue: Queue<AppJobCatalog>;
+  metrics: Metrics;
+  tracing: Tracing;
+}
+
+/** Opens the database (migrating it) and the queue for this deployment shape. */
+export async function openRuntime(config: Config): Promise<Runtime> {
+  const secrets = config.secrets ?? loadOrCreateEmbeddedSecrets(config.dataDir);
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pglite'),
+    poolSize: config.dbPoolSize,
+  });
+  await runMigrations(database);
+  const deadLetters = createFailedJobsRepo(database.db);
+  const queue = config.redisUrl
+    ? createBullmqQueue({
+        redisUrl: config.redisUrl,
+        prefix: config.redisKeyPrefix,
+        catalog: jobCatalog,
+        deadLetters,
+      })
+    : createPostgresQueue({ database, catalog: jobCatalog, deadLetters });
+  const tracing = createTracing({ endpoint: config.otlpEndpoint, serviceName: config.serviceName });
+  return { config, secrets, database, queue, metrics: createMetrics(), tracing };
+}
+
+/** Starts processing jobs, with metrics and a span per try, plus the hourly maintenance job. */
+export async function startJobWorker(runtime: Runtime): Promise<() => Promise<void>> {
+  const { queue, database, metrics, tracing, config } = runtime;
+  const handlers = createJobHandlers({
+    clock: systemClock,
+    authRepo: createAuthRepo(database.db),
+    organizationsRepo: createOrganizationsRepo(database.db),
+    contacts: createContactsService({
+      db: database.db,
+      clock: systemClock,
+      queue,
+      segments: createSegmentsService({ repo: createSegmentsRepo(database.db), clock: systemClock }),
+    }),
+  });
+  const traced = Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (payload: never, ctx: Parameters<typeof handler>[1]) =>
+        inSpan(
+          tracing.tracer,
+          `job ${name}`,
+          { 'job.id': ctx.id, 'job.attempt': ctx.attempt },
+          () => handler(payload, ctx),
+        ),
+    ]),
+  ) as typeof handlers;
+  await queue.startWorker(traced, {
+    defaultConcurrency: config.workerConcurrency,
+    onOutcome: (outcome) => metrics.recordJob(outcome),
+  });
+  // The job id is the hour, so any number of workers schedule it once per hour between them.
+  const schedule = () =>
+    queue
+      .enqueue(
+        'maintenance.purge',
+        {},
+        { jobId: `maintenance.purge:${Math.floor(Date.now() / MAINTENANCE_EVERY_MS)}` },
+      )
+      .catch(() => undefined);
+  void schedule();
+  const timer = setInterval(schedule, MAINTENANCE_EVERY_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await queue.stopWorker(config.shutdownTimeoutMs);
+  };
+}
+
+export interface RunningHerald {
+  url: string;
+  app: FastifyInstance | undefined;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/**
+ * `herald serve` (HTTP + in-process worker unless worker=false) and `herald worker` (worker=true,
+ * http=false). close() is the graceful shutdown: stop accepting, finish or hand back jobs, close pools.
+ */
+export async function startHerald(
+  config: Config,
+  options: { worker?: boolean; http?: boolean; logger?: boolean } = {},
+): Promise<RunningHerald> {
+  const runtime = await openRuntime(config);
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true })
+    : undefined;
+  redis?.on('error', () => undefined);
+  const rateLimiter = config.redisUrl
+    ? createRedisRateLimiter(config.redisUrl, config.redisKeyPrefix)
+    : createMemoryRateLimiter(systemClock);
+
+  let app: FastifyInstance | undefined;
+  let url = '';
+  if (options.http !== false) {
+    app = await buildApp({
+      ...runtime,
+      rateLimiter,
+      dashboardDir: DASHBOARD_DIR,
+      readiness: redis ? { redis: async () => void (await redis.ping()) } : {},
+      ...(options.logger === false ? { logger: false } : {}),
+    });
+    url = await app.listen({ host: config.host, port: config.port });
+  }
+  const stopWorker = options.worker === false ? undefined : await startJobWorker(runtime);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    app,
+    runtime,
+    close: () => {
+      closing ??= (async () => {
+        await app?.close();
+        await stopWorker?.();
+        await runtime.queue.close();
+        await rateLimiter.close();
+        redis?.disconnect();
+        await runtime.tracing.shutdown();
+        await runtime.database.close();
+      })();
+      return closing;
+    },
+  };
+}

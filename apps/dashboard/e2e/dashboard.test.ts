@@ -1,0 +1,237 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../api/src/config.js';
+import { startHerald, type RunningHerald } from '../../api/src/server.js';
+
+/**
+ * The dashboard in a real browser against a real Herald (embedded PGlite, in-process worker):
+ * what a marketer does on day one, through the UI only.
+ */
+
+const DASHBOARD_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+const owner = {
+  name: 'Ada Lovelace',
+  email: `ada-${Date.now()}@example.com`,
+  password: 'analytical-engine-1843',
+  organization: 'Lovelace Analytics',
+};
+
+let dataDir: string;
+let herald: RunningHerald;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+const shot = (name: string, target: Page = page) =>
+  target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+const pathname = (target: Page = page) => new URL(target.url()).pathname;
+
+async function logOut(target: Page = page) {
+  await target.getByRole('button', { name: /^Account menu for/ }).click();
+  await target.getByRole('menuitem', { name: 'Log out' }).click();
+  await target.waitForURL((url) => url.pathname === '/login');
+}
+
+async function logIn(email: string, password: string, target: Page = page) {
+  await target.getByLabel('Email').fill(email);
+  await target.getByLabel('Password').fill(password);
+  await target.getByRole('button', { name: 'Log in' }).click();
+}
+
+beforeAll(async () => {
+  // Always serve what the source says now, not a stale dist from an earlier build.
+  await build({ root: DASHBOARD_ROOT, logLevel: 'warn' });
+  await mkdir(SCREENSHOTS, { recursive: true });
+  dataDir = await mkdtemp(join(tmpdir(), 'herald-e2e-'));
+  herald = await startHerald(
+    loadConfig({ HERALD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+  );
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(15_000);
+  page = await context.newPage();
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await herald?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('dashboard', () => {
+  beforeEach(({ task, onTestFailed }) => {
+    // What the browser showed when a step failed is the fastest way to see why.
+    onTestFailed(async () => {
+      const name = task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+      await page?.screenshot({ path: join(SCREENSHOTS, `failed-${name}.png`), fullPage: true });
+    });
+  });
+
+  it('registers, logs out, logs back in and creates an API key that works', async () => {
+    await page.goto(`${herald.url}/`);
+    await page.waitForURL((url) => url.pathname === '/login');
+    await page.getByRole('heading', { name: 'Log in to Herald' }).waitFor();
+    await shot('01-login');
+
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.waitForURL((url) => url.pathname === '/register');
+    // Client-side checks first: nothing is sent until the form makes sense.
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Use at least 10 characters (5 so far).').waitFor();
+    expect(await page.getByText('Enter your name.').isVisible()).toBe(true);
+    await shot('02-register-validation');
+
+    await page.getByLabel('Your name').fill(owner.name);
+    await page.getByLabel('Work email').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByLabel('Organization name').fill(owner.organization);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
+    expect(pathname()).toBe('/');
+    await shot('03-overview');
+
+    await logOut();
+    await logIn(owner.email, owner.password);
+    await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
+    expect(pathname()).toBe('/');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+    await page.getByText('No API keys yet').waitFor();
+    await shot('04-api-keys-empty');
+
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create API key' });
+    await dialog.getByLabel('Name').fill('n8n production');
+    await dialog.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: /Viewer/ }).click();
+    await shot('05-api-key-dialog');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+
+    const created = page.getByRole('dialog', { name: 'Your new API key' });
+    await created.getByText('It won’t be shown again.', { exact: false }).waitFor();
+    const key = await created.getByLabel('API key').inputValue();
+    expect(key).toMatch(/^hk_/);
+    await shot('06-api-key-created');
+
+    const me = await fetch(`${herald.url}/api/v1/me`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(me.status).toBe(200);
+    const body = (await me.json()) as { principal: string; role: string; organization: { name: string } };
+    expect(body).toMatchObject({
+      principal: 'apiKey',
+      role: 'viewer',
+      organization: { name: owner.organization },
+    });
+
+    await created.getByRole('button', { name: 'I’ve saved my key' }).click();
+    const row = page.getByRole('row', { name: /n8n production/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(key.slice(0, 8));
+    expect(await row.textContent()).not.toContain(key);
+    await shot('07-api-keys-list');
+  }, 120_000);
+
+  it('shows an error for a wrong password and stays on /login', async () => {
+    await logOut();
+    await logIn(owner.email, 'not-the-password');
+    const alert = page.getByRole('alert');
+    await alert.getByText('Email or password is incorrect.').waitFor();
+    expect(pathname()).toBe('/login');
+    // The password is cleared so the next attempt starts clean; the email stays.
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+    expect(await page.getByLabel('Email').inputValue()).toBe(owner.email);
+    await shot('08-login-error');
+
+    await logIn(owner.email, owner.password);
+    await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
+  }, 60_000);
+
+  it('invites a teammate who joins through the link as an editor', async () => {
+    await page.goto(`${herald.url}/settings/members`);
+    await page.getByRole('heading', { name: 'Members' }).waitFor();
+    const teammate = `grace-${Date.now()}@example.com`;
+    await page.getByLabel('Email address').fill(teammate);
+    await page.getByRole('button', { name: 'Create invite link' }).click();
+    const link = await page.getByLabel(/Invitation link/).inputValue();
+    const token = new URL(link).searchParams.get('token');
+    expect(token).toBeTruthy();
+    await page.getByRole('row', { name: new RegExp(teammate) }).waitFor();
+    await shot('09-members-invited');
+
+    // A fresh browser profile: the teammate has no session and no account yet.
+    const guest = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const guestPage = await guest.newPage();
+    await guestPage.goto(`${herald.url}/invite?token=${encodeURIComponent(token!)}`);
+    await guestPage.getByRole('heading', { name: 'Join your team on Herald' }).waitFor();
+    await shot('10-invite-register', guestPage);
+    await guestPage.getByLabel('Your name').fill('Grace Hopper');
+    await guestPage.getByLabel('Work email').fill(teammate);
+    await guestPage.getByLabel('Password').fill('compilers-all-the-way');
+    await guestPage.getByRole('button', { name: 'Create account and join' }).click();
+    await guestPage.getByRole('heading', { name: 'Welcome, Grace' }).waitFor();
+    await guestPage.goto(`${herald.url}/settings/members`);
+    await guestPage.getByRole('row', { name: /Ada Lovelace/ }).waitFor();
+    // Editors see the team but get no controls they could not use.
+    expect(await guestPage.getByRole('button', { name: 'Create invite link' }).count()).toBe(0);
+    expect(await guestPage.getByRole('row', { name: /Grace Hopper/ }).textContent()).toContain('Editor');
+    await shot('11-members-as-editor', guestPage);
+    await guest.close();
+
+    await page.reload();
+    await page.getByRole('row', { name: /Grace Hopper/ }).waitFor();
+    await page.getByText('No pending invitations').waitFor();
+  }, 120_000);
+
+  it('shows queues, feature previews and switches organization', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queues' }).click();
+    await page.getByRole('heading', { name: 'Queues', level: 1 }).waitFor();
+    await page.getByText('No failed jobs').waitFor();
+    await shot('12-queues');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Campaigns/ }).click();
+    await page.getByText('Send to a segment, now or on a schedule').waitFor();
+    await shot('13-coming-soon-campaigns');
+
+    await page.getByRole('button', { name: /Switch organization/ }).click();
+    await page.getByRole('menuitem', { name: /Lovelace Analytics/ }).waitFor();
+    await shot('14-organization-switcher');
+    await page.getByRole('menuitem', { name: 'Create organization' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create organization' });
+    await dialog.getByLabel('Organization name').fill('Lovelace Europe');
+    await dialog.getByRole('button', { name: 'Create and switch' }).click();
+    await page.getByRole('button', { name: /Organization: Lovelace Europe/ }).waitFor();
+    await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
+    // The new organization starts empty: the key made in the first one does not leak across.
+    await page.goto(`${herald.url}/settings/api-keys`);
+    await page.getByText('No API keys yet').waitFor();
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${herald.url}/`);
+    await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
+    await shot('15-overview-mobile');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }, 120_000);
+});

@@ -1,0 +1,49 @@
+import { Suspense } from 'react';
+import { Outlet } from 'react-router';
+import { RequireAuth } from '../../features/auth/components/require-auth';
+import { useSession } from '../../features/auth/session-hooks';
+import { OrganizationSwitcher } from '../../features/organizations/components/organization-switcher';
+import { Spinner } from '../ui/spinner';
+import { MobileNav } from './mobile-nav';
+import { Sidebar } from './sidebar';
+import { UserMenu } from './user-menu';
+
+export function AppLayout() {
+  return (
+    <RequireAuth>
+      <Shell />
+    </RequireAuth>
+  );
+}
+
+function Shell() {
+  const session = useSession();
+  return (
+    <div className="min-h-screen lg:pl-60">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+      >
+        Skip to content
+      </a>
+      <Sidebar />
+      <header className="sticky top-0 z-20 flex h-14 items-center gap-3 border-b border-slate-200 bg-white/90 px-4 backdrop-blur sm:px-6 lg:px-8">
+        <MobileNav />
+        <OrganizationSwitcher />
+        <div className="ml-auto">
+          <UserMenu />
+        </div>
+      </header>
+      {/* Keyed by organization: switching starts every page afresh, with no state carried over. */}
+      <main
+        id="main"
+        key={session?.organization.id}
+        className="mx-auto max-w-6xl px-4 py-8 sm:px-6 lg:px-8"
+      >
+        <Suspense fallback={<Spinner />}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import {
+  FileText,
+  Filter,
+  KeyRound,
+  Layers,
+  LayoutDashboard,
+  Mail,
+  Send,
+  Users,
+  UsersRound,
+  Workflow,
+  type LucideIcon,
+} from 'lucide-react';
+
+export interface NavItem {
+  to: string;
+  label: string;
+  icon: LucideIcon;
+  /** Not built yet: the page explains what is coming. */
+  isSoon?: boolean;
+}
+
+export interface NavSection {
+  label?: string;
+  items: NavItem[];
+}
+
+export const NAV_SECTIONS: NavSection[] = [
+  {
+    items: [
+      { to: '/', label: 'Overview', icon: LayoutDashboard },
+      { to: '/contacts', label: 'Contacts', icon: Users, isSoon: true },
+      { to: '/segments', label: 'Segments', icon: Filter, isSoon: true },
+      { to: '/templates', label: 'Templates', icon: FileText, isSoon: true },
+      { to: '/campaigns', label: 'Campaigns', icon: Send, isSoon: true },
+      { to: '/flows', label: 'Flows', icon: Workflow, isSoon: true },
+      { to: '/senders', label: 'Senders', icon: Mail, isSoon: true },
+    ],
+  },
+  {
+    label: 'Settings',
+    items: [
+      { to: '/settings/members', label: 'Members', icon: UsersRound },
+      { to: '/settings/api-keys', label: 'API keys', icon: KeyRound },
+    ],
+  },
+  {
+    label: 'System',
+    items: [{ to: '/system/queues', label: 'Queues', icon: Layers }],
+  },
+];

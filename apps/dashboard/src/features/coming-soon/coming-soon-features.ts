@@ -1,0 +1,82 @@
+import { FileText, Filter, Mail, Send, Users, Workflow, type LucideIcon } from 'lucide-react';
+
+export interface ComingSoonFeature {
+  title: string;
+  icon: LucideIcon;
+  headline: string;
+  summary: string;
+  capabilities: string[];
+}
+
+export const COMING_SOON: Record<string, ComingSoonFeature> = {
+  contacts: {
+    title: 'Contacts',
+    icon: Users,
+    headline: 'Your whole audience, in one place',
+    summary:
+      'Contacts are the people you email. Each one keeps their details, subscription status and history with you.',
+    capabilities: [
+      'Import from CSV, or keep contacts in sync from your product through the API',
+      'Custom fields and tags for anything you know about a contact',
+      'A timeline of every message, open, click and event per contact',
+    ],
+  },
+  segments: {
+    title: 'Segments',
+    icon: Filter,
+    headline: 'Group contacts by who they are and what they do',
+    summary:
+      'Segments are saved rules that always stay up to date, so the right people get the right message.',
+    capabilities: [
+      'Combine fields, tags, events and email engagement in one rule',
+      'See how many contacts match as you build the rule',
+      'Use segments as campaign audiences and to start flows',
+    ],
+  },
+  templates: {
+    title: 'Templates',
+    icon: FileText,
+    headline: 'Design an email once, personalise it for everyone',
+    summary: 'Templates are reusable emails that look right on every phone and inbox.',
+    capabilities: [
+      'Responsive layouts that render well in Gmail, Outlook and Apple Mail',
+      'Personalisation with contact fields, such as first name or plan',
+      'Previews and test sends before anything goes out',
+    ],
+  },
+  campaigns: {
+    title: 'Campaigns',
+    icon: Send,
+    headline: 'Send to a segment, now or on a schedule',
+    summary:
+      'Campaigns are one-off sends such as newsletters and announcements, with the results right next to them.',
+    capabilities: [
+      'Schedule, pause and resume sends safely, even to millions of contacts',
+      'Opens, clicks, bounces and unsubscribes per campaign',
+      'One-click unsubscribe built in, so you stay compliant',
+    ],
+  },
+  flows: {
+    title: 'Flows',
+    icon: Workflow,
+    headline: 'Automations that react to what people do',
+    summary:
+      'Flows are multi-step journeys such as onboarding, win-back and reminders that run on their own.',
+    capabilities: [
+      'Start on an event, on entering a segment, or on a date',
+      'Wait, branch on behaviour, split tests and update contacts',
+      'Call webhooks to bring n8n or your CRM into the journey',
+    ],
+  },
+  senders: {
+    title: 'Senders',
+    icon: Mail,
+    headline: 'Send from your own domain and mail servers',
+    summary: 'Senders are the mail servers and from-addresses Herald delivers through.',
+    capabilities: [
+      'Connect any SMTP server; credentials are stored encrypted',
+      'Rate limits and sending windows per sender to protect your reputation',
+      'A built-in outbox to try everything before real mail goes out',
+    ],
+  },
+};

@@ -1,0 +1,179 @@
+import clsx from 'clsx';
+import {
+  ArrowRight,
+  CircleCheck,
+  KeyRound,
+  Layers,
+  Send,
+  UsersRound,
+  type LucideIcon,
+} from 'lucide-react';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { Badge } from '../../../components/ui/badge';
+import { Card, CardHeader } from '../../../components/ui/card';
+import { PageHeader } from '../../../components/ui/page-header';
+import { formatNumber } from '../../../lib/format';
+import { useApiKeys } from '../../api-keys/api';
+import { useSession } from '../../auth/session-hooks';
+import { useMembers } from '../../members/api';
+import { useCan } from '../../organizations/api';
+import { useQueueStats } from '../../queues/api';
+
+export function OverviewPage() {
+  const session = useSession();
+  const isAdmin = useCan('admin');
+  const members = useMembers();
+  const keys = useApiKeys(isAdmin);
+  const stats = useQueueStats(false);
+  const firstName = session?.user.name.split(/\s+/)[0] ?? '';
+  const failed = stats.data?.queues.reduce((sum, q) => sum + q.failed, 0) ?? 0;
+  const backlog =
+    stats.data?.queues.reduce((sum, q) => sum + q.waiting + q.delayed + q.active, 0) ?? 0;
+
+  return (
+    <>
+      <PageHeader
+        title={`Welcome${firstName ? `, ${firstName}` : ''}`}
+        description={`Here’s where ${session?.organization.name ?? 'your organization'} stands, and what to set up next.`}
+      />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2" aria-labelledby="setup-heading">
+          <CardHeader
+            id="setup-heading"
+            title="Get started"
+            description="A few steps before your first campaign."
+          />
+          <ol className="divide-y divide-slate-100">
+            <Step
+              icon={UsersRound}
+              isDone={members.items.length > 1}
+              title="Invite your team"
+              description={
+                isAdmin
+                  ? 'Bring in the people who write, approve and analyse your campaigns.'
+                  : 'Ask an admin to invite the teammates you work with.'
+              }
+              action={
+                <StepLink to="/settings/members">{isAdmin ? 'Invite' : 'See members'}</StepLink>
+              }
+            />
+            <Step
+              icon={KeyRound}
+              isDone={keys.items.length > 0}
+              title="Connect your tools"
+              description="Create an API key for n8n, your CRM or your product, so contacts and events flow in."
+              action={
+                isAdmin ? (
+                  <StepLink to="/settings/api-keys">Create key</StepLink>
+                ) : (
+                  <Badge>Admins only</Badge>
+                )
+              }
+            />
+            <Step
+              icon={Send}
+              isDone={false}
+              title="Import contacts and send your first campaign"
+              description="Contacts, segments, templates and campaigns are on their way."
+              action={<Badge tone="brand">Coming soon</Badge>}
+            />
+          </ol>
+        </Card>
+        <Card aria-labelledby="system-heading">
+          <CardHeader id="system-heading" title="Background jobs" />
+          <div className="space-y-4 px-5 py-4">
+            {stats.isPending ? (
+              <p className="text-sm text-slate-500">Loading…</p>
+            ) : stats.isError ? (
+              <p className="text-sm text-slate-500">Job figures are unavailable right now.</p>
+            ) : (
+              <dl className="grid grid-cols-2 gap-4">
+                <div>
+                  <dt className="text-sm text-slate-600">In progress</dt>
+                  <dd className="text-2xl font-semibold text-slate-900 tabular-nums">
+                    {formatNumber(backlog)}
+                  </dd>
+                </div>
+                <div>
+                  <dt className="text-sm text-slate-600">Failed</dt>
+                  <dd
+                    className={clsx(
+                      'text-2xl font-semibold tabular-nums',
+                      failed > 0 ? 'text-red-700' : 'text-slate-900',
+                    )}
+                  >
+                    {formatNumber(failed)}
+                  </dd>
+                </div>
+              </dl>
+            )}
+            <Link
+              to="/system/queues"
+              className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-indigo-700 hover:text-indigo-600"
+            >
+              <Layers className="size-4" aria-hidden />
+              Open queues
+              <ArrowRight className="size-3.5" aria-hidden />
+            </Link>
+          </div>
+        </Card>
+      </div>
+    </>
+  );
+}
+
+function Step({
+  icon: Icon,
+  title,
+  description,
+  action,
+  isDone,
+}: {
+  icon: LucideIcon;
+  title: string;
+  description: string;
+  action: ReactNode;
+  isDone: boolean;
+}) {
+  return (
+    <li className="flex items-center gap-4 px-5 py-4">
+      <span
+        className={clsx(
+          'flex size-9 shrink-0 items-center justify-center rounded-full',
+          isDone ? 'bg-emerald-50 text-emerald-600' : 'bg-slate-100 text-slate-500',
+        )}
+      >
+        {isDone ? (
+          <CircleCheck className="size-5" aria-label="Done" />
+        ) : (
+          <Icon className="size-4" aria-hidden />
+        )}
+      </span>
+      <div className="min-w-0 flex-1">
+        <p
+          className={clsx(
+            'text-sm font-medium',
+            isDone ? 'text-slate-500 line-through' : 'text-slate-900',
+          )}
+        >
+          {title}
+        </p>
+        <p className="text-sm text-slate-600">{description}</p>
+      </div>
+      <div className="shrink-0">{action}</div>
+    </li>
+  );
+}
+
+function StepLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <Link
+      to={to}
+      className="inline-flex items-center gap-1 rounded-md px-2.5 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50"
+    >
+      {children}
+      <ArrowRight className="size-3.5" aria-hidden />
+    </Link>
+  );
+}
