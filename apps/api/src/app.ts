@@ -7,7 +7,11 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -18,32 +22,19 @@ import type { Config, Secrets } from './config.js';
 import type { Database } from './db/client.js';
 import { registerAccessControl, type RouteEntry } from './http/access.js';
 import { registerErrorHandling, sendNoRoute } from './http/errors.js';
-import { jobCatalog, type AppJobCatalog } from './jobs/catalog.js';
+import type { AppJobCatalog } from './jobs/catalog.js';
+import { importsRoutes } from './modules/imports/imports.routes.js';
+import { createServices, type Services } from './services.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
-import { createApiKeysRepo } from './modules/api-keys/api-keys.repo.js';
-import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { contactsRoutes } from './modules/contacts/contacts.routes.js';
-import { createContactsService } from './modules/contacts/contacts.service.js';
 import { fieldsRoutes } from './modules/fields/fields.routes.js';
-import { createFieldsService } from './modules/fields/fields.service.js';
 import { listsRoutes } from './modules/lists/lists.routes.js';
-import { createListsService } from './modules/lists/lists.service.js';
-import { createSuppressionsService } from './modules/suppressions/suppressions.service.js';
 import { suppressionsRoutes } from './modules/suppressions/suppressions.routes.js';
-import { createAuthRepo } from './modules/auth/auth.repo.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
-import { createAuthService } from './modules/auth/auth.service.js';
-import { createAccessTokens } from './modules/auth/tokens.js';
 import { healthRoutes, type ReadinessChecks } from './modules/health/health.routes.js';
-import { createFailedJobsRepo } from './modules/jobs/failed-jobs.repo.js';
 import { jobsRoutes } from './modules/jobs/jobs.routes.js';
-import { createJobsService } from './modules/jobs/jobs.service.js';
-import { createOrganizationsRepo } from './modules/organizations/organizations.repo.js';
 import { organizationsRoutes } from './modules/organizations/organizations.routes.js';
-import { createOrganizationsService } from './modules/organizations/organizations.service.js';
-import { createSegmentsRepo } from './modules/segments/segments.repo.js';
 import { segmentsRoutes } from './modules/segments/segments.routes.js';
-import { createSegmentsService } from './modules/segments/segments.service.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import type { Queue } from './platform/queue/queue.js';
@@ -63,6 +54,8 @@ export interface AppDeps {
   readiness?: ReadinessChecks;
   /** Built dashboard to serve at `/`; skipped when the folder does not exist. */
   dashboardDir?: string;
+  /** Pre-built services (tests share them with a worker); built from the deps otherwise. */
+  services?: Services;
   /** Fastify logger options; false in tests. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -117,37 +110,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
-  const db = database.db;
-  const authRepo = createAuthRepo(db);
-  const organizationsRepo = createOrganizationsRepo(db);
-  const tokens = createAccessTokens(secrets.jwtSecret, config.accessTokenTtlSeconds);
-  const auth = createAuthService({
-    config,
-    clock,
-    repo: authRepo,
-    organizations: organizationsRepo,
-    tokens,
-    rateLimiter,
-  });
-  const apiKeys = createApiKeysService({ repo: createApiKeysRepo(db), clock });
-  const organizations = createOrganizationsService({
-    config,
-    clock,
-    repo: organizationsRepo,
-    authRepo,
-  });
-  const jobs = createJobsService({
-    queue,
-    failedJobs: createFailedJobsRepo(db),
-    catalog: jobCatalog,
-  });
+  const services =
+    deps.services ?? createServices({ config, secrets, database, queue, rateLimiter, clock });
+  const {
+    auth,
+    apiKeys,
+    organizations,
+    jobs,
+    segments,
+    contacts,
+    lists,
+    fields,
+    suppressions,
+    imports,
+  } = services;
   metrics.watchQueue(() => queue.counts());
-  // audience services
-  const segments = createSegmentsService({ repo: createSegmentsRepo(db), clock });
-  const contacts = createContactsService({ db, clock, queue, segments });
-  const lists = createListsService({ db, clock });
-  const fields = createFieldsService({ db, clock });
-  const suppressions = createSuppressionsService({ db, clock });
 
   // First hook: even a request refused by access control carries its id and gets a span.
   app.decorateRequest('span', undefined);
@@ -158,7 +135,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
         {
           kind: SpanKind.SERVER,
-          attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0]! },
+          attributes: {
+            'http.request.method': request.method,
+            'url.path': request.url.split('?')[0]!,
+          },
         },
         tracing.extract(request.headers),
       );
@@ -267,6 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(fieldsRoutes, { fields });
       await api.register(suppressionsRoutes, { suppressions });
       await api.register(segmentsRoutes, { segments });
+      await api.register(importsRoutes, { imports });
     },
     { prefix: API_PREFIX },
   );
@@ -288,13 +269,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const dashboardDir = deps.dashboardDir;
   const hasDashboard = Boolean(dashboardDir && existsSync(join(dashboardDir, 'index.html')));
   if (hasDashboard) {
-    await app.register(fastifyStatic, { root: dashboardDir!, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: dashboardDir!,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
   }
   // Client-side routes (/settings/api-keys, …) load the SPA; unknown API paths stay problem+json.
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
-    const isAppPath = !/^\/(api|v1|docs|health|metrics|t|u)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path);
-    if (hasDashboard && request.method === 'GET' && isAppPath) return reply.type('text/html').sendFile('index.html');
+    const isAppPath =
+      !/^\/(api|v1|docs|health|metrics|t|u)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path);
+    if (hasDashboard && request.method === 'GET' && isAppPath)
+      return reply.type('text/html').sendFile('index.html');
     return sendNoRoute(request, reply);
   });
 

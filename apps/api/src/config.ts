@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -26,6 +27,7 @@ const EnvSchema = z.object({
   PORT: intFrom(3000, 0).pipe(z.number().max(65535)),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   HERALD_DATA_DIR: z.string().default('./data'),
+  UPLOAD_DIR: optionalString,
   DATABASE_URL: optionalString.pipe(
     z
       .string()
@@ -83,6 +85,8 @@ export interface Config {
   readonly port: number;
   readonly publicUrl: string;
   readonly dataDir: string;
+  /** Where uploads (CSV imports) are streamed; shared by every process in scale-out. */
+  readonly uploadDir: string;
   readonly databaseUrl: string | undefined;
   readonly dbPoolSize: number;
   readonly redisUrl: string | undefined;
@@ -131,7 +135,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const raw = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
   const e = parsed.success
     ? parsed.data
-    : { DATABASE_URL: raw('DATABASE_URL'), JWT_SECRET: raw('JWT_SECRET'), ENCRYPTION_KEY: raw('ENCRYPTION_KEY') };
+    : {
+        DATABASE_URL: raw('DATABASE_URL'),
+        JWT_SECRET: raw('JWT_SECRET'),
+        ENCRYPTION_KEY: raw('ENCRYPTION_KEY'),
+      };
   const mode: DeploymentMode = e.DATABASE_URL ? 'scale-out' : 'embedded';
 
   let secrets: Secrets | undefined;
@@ -160,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: v.PORT,
     publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/$/, ''),
     dataDir: v.HERALD_DATA_DIR,
+    uploadDir: v.UPLOAD_DIR ?? join(v.HERALD_DATA_DIR, 'uploads'),
     databaseUrl: v.DATABASE_URL,
     dbPoolSize: v.DB_POOL_SIZE,
     redisUrl: v.REDIS_URL,

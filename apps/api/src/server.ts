@@ -8,12 +8,8 @@ import { openDatabase, type Database } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { jobCatalog, type AppJobCatalog } from './jobs/catalog.js';
 import { createJobHandlers } from './jobs/handlers.js';
-import { createAuthRepo } from './modules/auth/auth.repo.js';
-import { createContactsService } from './modules/contacts/contacts.service.js';
+import { createServices } from './services.js';
 import { createFailedJobsRepo } from './modules/jobs/failed-jobs.repo.js';
-import { createOrganizationsRepo } from './modules/organizations/organizations.repo.js';
-import { createSegmentsRepo } from './modules/segments/segments.repo.js';
-import { createSegmentsService } from './modules/segments/segments.service.js';
 import { systemClock } from './platform/clock.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { createBullmqQueue } from './platform/queue/bullmq.js';
@@ -60,18 +56,14 @@ export async function openRuntime(config: Config): Promise<Runtime> {
 
 /** Starts processing jobs, with metrics and a span per try, plus the hourly maintenance job. */
 export async function startJobWorker(runtime: Runtime): Promise<() => Promise<void>> {
-  const { queue, database, metrics, tracing, config } = runtime;
-  const handlers = createJobHandlers({
-    clock: systemClock,
-    authRepo: createAuthRepo(database.db),
-    organizationsRepo: createOrganizationsRepo(database.db),
-    contacts: createContactsService({
-      db: database.db,
+  const { queue, metrics, tracing, config } = runtime;
+  const handlers = createJobHandlers(
+    createServices({
+      ...runtime,
+      rateLimiter: createMemoryRateLimiter(systemClock),
       clock: systemClock,
-      queue,
-      segments: createSegmentsService({ repo: createSegmentsRepo(database.db), clock: systemClock }),
     }),
-  });
+  );
   const traced = Object.fromEntries(
     Object.entries(handlers).map(([name, handler]) => [
       name,

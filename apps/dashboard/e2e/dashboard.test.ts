@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { build } from 'vite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../api/src/config.js';
+import { createFailedJobsRepo } from '../../api/src/modules/jobs/failed-jobs.repo.js';
 import { startHerald, type RunningHerald } from '../../api/src/server.js';
 
 /**
@@ -47,8 +49,15 @@ async function logIn(email: string, password: string, target: Page = page) {
 }
 
 beforeAll(async () => {
-  // Always serve what the source says now, not a stale dist from an earlier build.
-  await build({ root: DASHBOARD_ROOT, logLevel: 'warn' });
+  // Always serve what the source says now, not a stale dist from an earlier build. Vitest sets
+  // NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: DASHBOARD_ROOT, logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   await mkdir(SCREENSHOTS, { recursive: true });
   dataDir = await mkdtemp(join(tmpdir(), 'herald-e2e-'));
   herald = await startHerald(
@@ -67,7 +76,11 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Reduced motion: screenshots show settled screens, not fades half-way through.
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    reducedMotion: 'reduce',
+  });
   context.setDefaultTimeout(15_000);
   page = await context.newPage();
 }, 120_000);
@@ -84,7 +97,15 @@ describe('dashboard', () => {
     // What the browser showed when a step failed is the fastest way to see why.
     onTestFailed(async () => {
       const name = task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      await page?.screenshot({ path: join(SCREENSHOTS, `failed-${name}.png`), fullPage: true });
+      const pages = browser?.contexts().flatMap((c) => c.pages()) ?? [];
+      await Promise.all(
+        pages.map((open, index) =>
+          open.screenshot({
+            path: join(SCREENSHOTS, `failed-${name}-${index}.png`),
+            fullPage: true,
+          }),
+        ),
+      );
     });
   });
 
@@ -117,7 +138,10 @@ describe('dashboard', () => {
     await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
     expect(pathname()).toBe('/');
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'API keys' })
+      .click();
     await page.getByText('No API keys yet').waitFor();
     await shot('04-api-keys-empty');
 
@@ -139,7 +163,11 @@ describe('dashboard', () => {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(me.status).toBe(200);
-    const body = (await me.json()) as { principal: string; role: string; organization: { name: string } };
+    const body = (await me.json()) as {
+      principal: string;
+      role: string;
+      organization: { name: string };
+    };
     expect(body).toMatchObject({
       principal: 'apiKey',
       role: 'viewer',
@@ -176,15 +204,18 @@ describe('dashboard', () => {
     await page.getByLabel('Email address').fill(teammate);
     await page.getByRole('button', { name: 'Create invite link' }).click();
     const link = await page.getByLabel(/Invitation link/).inputValue();
-    const token = new URL(link).searchParams.get('token');
-    expect(token).toBeTruthy();
+    // The link must lead to this Herald, not to the server's localhost fallback.
+    expect(link.startsWith(`${herald.url}/invite?token=`)).toBe(true);
     await page.getByRole('row', { name: new RegExp(teammate) }).waitFor();
     await shot('09-members-invited');
 
     // A fresh browser profile: the teammate has no session and no account yet.
-    const guest = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const guest = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      reducedMotion: 'reduce',
+    });
     const guestPage = await guest.newPage();
-    await guestPage.goto(`${herald.url}/invite?token=${encodeURIComponent(token!)}`);
+    await guestPage.goto(link);
     await guestPage.getByRole('heading', { name: 'Join your team on Herald' }).waitFor();
     await shot('10-invite-register', guestPage);
     await guestPage.getByLabel('Your name').fill('Grace Hopper');
@@ -192,11 +223,14 @@ describe('dashboard', () => {
     await guestPage.getByLabel('Password').fill('compilers-all-the-way');
     await guestPage.getByRole('button', { name: 'Create account and join' }).click();
     await guestPage.getByRole('heading', { name: 'Welcome, Grace' }).waitFor();
+    await guestPage.getByText(`Welcome to ${owner.organization}. You joined as editor.`).waitFor();
     await guestPage.goto(`${herald.url}/settings/members`);
     await guestPage.getByRole('row', { name: /Ada Lovelace/ }).waitFor();
     // Editors see the team but get no controls they could not use.
     expect(await guestPage.getByRole('button', { name: 'Create invite link' }).count()).toBe(0);
-    expect(await guestPage.getByRole('row', { name: /Grace Hopper/ }).textContent()).toContain('Editor');
+    expect(await guestPage.getByRole('row', { name: /Grace Hopper/ }).textContent()).toContain(
+      'Editor',
+    );
     await shot('11-members-as-editor', guestPage);
     await guest.close();
 
@@ -205,19 +239,69 @@ describe('dashboard', () => {
     await page.getByText('No pending invitations').waitFor();
   }, 120_000);
 
-  it('shows queues, feature previews and switches organization', async () => {
+  it('shows queues, retries and discards failed jobs', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queues' }).click();
     await page.getByRole('heading', { name: 'Queues', level: 1 }).waitFor();
     await page.getByText('No failed jobs').waitFor();
-    await shot('12-queues');
+    await shot('12-queues-idle');
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Campaigns/ }).click();
+    // No screen makes jobs fail yet, so the fixtures come from the queue and dead-letter store.
+    const orgId = await page.evaluate(
+      () =>
+        (JSON.parse(localStorage.getItem('herald.session') ?? '{}') as { organization: { id: string } })
+          .organization.id,
+    );
+    const deadLetters = createFailedJobsRepo(herald.runtime.database.db);
+    await deadLetters.record({
+      queue: 'imports',
+      name: 'imports.run',
+      jobKey: null,
+      orgId,
+      payload: { importId: randomUUID(), orgId },
+      error: 'Error: The file has no "email" column.\n    at readHeader (imports.service.ts:42:11)',
+      attempts: 3,
+    });
+    await deadLetters.record({
+      queue: 'contacts',
+      name: 'contacts.bulk',
+      jobKey: null,
+      orgId,
+      payload: { orgId, action: 'add_tag', tag: 'vip' },
+      error: 'Error: connection terminated unexpectedly',
+      attempts: 3,
+    });
+    await herald.runtime.queue.enqueue('maintenance.purge', {}, { delayMs: 3_600_000 });
+
+    // The page refreshes itself every 5 s: no reload needed to see new failures.
+    const importRow = page.getByRole('row', { name: /imports\.run/ });
+    await importRow.waitFor({ timeout: 12_000 });
+    await page.getByRole('img', { name: /jobs per queue/ }).waitFor();
+    await shot('13-queues-failed-jobs');
+
+    await importRow.getByRole('button', { name: 'Retry imports.run' }).click();
+    await page.getByText('imports.run queued to run again.').waitFor();
+    await importRow.waitFor({ state: 'detached' });
+
+    const bulkRow = page.getByRole('row', { name: /contacts\.bulk/ });
+    await bulkRow.getByRole('button', { name: 'Discard contacts.bulk' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Discard this failed job?' });
+    await confirm.getByRole('button', { name: 'Discard job' }).click();
+    await bulkRow.waitFor({ state: 'detached' });
+    await page.getByText('No failed jobs').waitFor();
+  }, 60_000);
+
+  it('shows feature previews and switches organization', async () => {
+
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /Campaigns/ })
+      .click();
     await page.getByText('Send to a segment, now or on a schedule').waitFor();
-    await shot('13-coming-soon-campaigns');
+    await shot('14-coming-soon-campaigns');
 
     await page.getByRole('button', { name: /Switch organization/ }).click();
     await page.getByRole('menuitem', { name: /Lovelace Analytics/ }).waitFor();
-    await shot('14-organization-switcher');
+    await shot('15-organization-switcher');
     await page.getByRole('menuitem', { name: 'Create organization' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create organization' });
     await dialog.getByLabel('Organization name').fill('Lovelace Europe');
@@ -231,7 +315,7 @@ describe('dashboard', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${herald.url}/`);
     await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
-    await shot('15-overview-mobile');
+    await shot('16-overview-mobile');
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 120_000);
 });

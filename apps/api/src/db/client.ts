@@ -1,10 +1,13 @@
 import { mkdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import * as schema from './schema/index.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -16,6 +19,11 @@ export interface Database {
   ping(): Promise<void>;
   /** Runs fn while holding a cluster-wide advisory lock (a no-op lock on PGlite: one process). */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Streams COPY … FROM STDIN text-format lines into PostgreSQL (the bulk path for imports).
+   * Undefined on PGlite, which callers feed with multi-row INSERTs instead.
+   */
+  copyFrom?: (statement: string, lines: AsyncIterable<string>) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,6 +61,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
           } finally {
             await client.query('select pg_advisory_unlock($1)', [key]);
           }
+        } finally {
+          client.release();
+        }
+      },
+      copyFrom: async (statement, lines) => {
+        const client = await pool.connect();
+        try {
+          await pipeline(Readable.from(lines), client.query(copyFrom(statement)));
         } finally {
           client.release();
         }

@@ -158,7 +158,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
         requestId: request.id,
       });
   });
-
 }
 
 export function sendNoRoute(request: FastifyRequest, reply: FastifyReply) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
-import { failedJobs } from '../db/schema/index.js';
+import { failedJobs, imports } from '../db/schema/index.js';
 import { createTestApp, type Session, type TestApp } from '../test/harness.js';
 import { ROLES, roleAtLeast, type RouteEntry } from './access.js';
 
@@ -115,9 +115,31 @@ const fixtures: Record<string, FixtureFactory> = {
       },
     };
   },
+  '/api/v1/imports/:id': importFixture,
+  '/api/v1/imports/:id/errors': importFixture,
   '/api/v1/segments/:id': segmentFixture,
   '/api/v1/segments/:id/count': segmentFixture,
 };
+
+async function importFixture(t: TestApp, owner: Session): Promise<Fixture> {
+  const id = uuidv7();
+  await t.database.db.insert(imports).values({
+    id,
+    orgId: owner.organization.id,
+    status: 'pending',
+    fileName: 'fixture.csv',
+    filePath: `/nonexistent/${id}.csv`,
+    fileSize: 10,
+    options: {},
+  });
+  return {
+    params: { id },
+    intact: async () => {
+      const got = await t.call(owner.accessToken, { method: 'GET', url: `/api/v1/imports/${id}` });
+      return got.statusCode === 200 && (got.json() as { status: string }).status === 'pending';
+    },
+  };
+}
 
 async function segmentFixture(t: TestApp, owner: Session): Promise<Fixture> {
   const res = await t.call(owner.accessToken, {

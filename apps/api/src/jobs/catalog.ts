@@ -28,6 +28,13 @@ export const jobCatalog = {
     attempts: 3,
     backoff: { delayMs: 5000 },
   },
+  /** Reads an uploaded CSV into staging, then applies it in one transaction. */
+  'imports.run': {
+    queue: 'imports',
+    payload: z.object({ importId: z.uuid(), orgId: z.uuid() }),
+    attempts: 3,
+    backoff: { delayMs: 10_000 },
+  },
 } satisfies JobCatalog;
 
 export type AppJobCatalog = typeof jobCatalog;

@@ -14,7 +14,9 @@ import { createRedisRateLimiter } from '../platform/ratelimit/redis.js';
 import { systemClock } from '../platform/clock.js';
 import { createBullmqQueue } from '../platform/queue/bullmq.js';
 import { createPostgresQueue } from '../platform/queue/postgres.js';
-import type { Queue } from '../platform/queue/queue.js';
+import type { Queue, WorkerOptions } from '../platform/queue/queue.js';
+import { createJobHandlers } from '../jobs/handlers.js';
+import { createServices, type Services } from '../services.js';
 import { openTestDatabase, testRedis } from './database.js';
 
 export interface Session {
@@ -30,6 +32,9 @@ export interface TestApp {
   config: Config;
   database: Database;
   queue: Queue<AppJobCatalog>;
+  services: Services;
+  /** Runs this app's jobs with the same handlers `herald worker` uses (stopped by close()). */
+  startWorker(options?: WorkerOptions): Promise<void>;
   /** inject() with a bearer token. */
   call(token: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
   /** Registers a fresh user with a fresh organization through the API. */
@@ -81,12 +86,22 @@ export async function createTestApp(
     ? createRedisRateLimiter(redis.url, `${redis.prefix}-${randomBytes(3).toString('hex')}`)
     : createMemoryRateLimiter(systemClock);
   const { env: _env, ...deps } = overrides;
-  const app = await buildApp({
+  const secrets = { jwtSecret: randomBytes(32), encryptionKey: randomBytes(32) };
+  const services = createServices({
     config,
-    secrets: { jwtSecret: randomBytes(32), encryptionKey: randomBytes(32) },
+    secrets,
     database,
     queue,
     rateLimiter,
+    clock: deps.clock ?? systemClock,
+  });
+  const app = await buildApp({
+    config,
+    secrets,
+    database,
+    queue,
+    rateLimiter,
+    services,
     logger: false,
     ...deps,
   });
@@ -117,14 +132,12 @@ export async function createTestApp(
   const memberOf: TestApp['memberOf'] = async (orgId, role) => {
     const email = uniqueEmail(role);
     const userId = uuidv7();
-    await database.db
-      .insert(users)
-      .values({
-        id: userId,
-        email,
-        name: `${role} user`,
-        passwordHash: await hashPassword(PASSWORD),
-      });
+    await database.db.insert(users).values({
+      id: userId,
+      email,
+      name: `${role} user`,
+      passwordHash: await hashPassword(PASSWORD),
+    });
     await database.db.insert(memberships).values({ orgId, userId, role });
     const res = await call(undefined, {
       method: 'POST',
@@ -150,6 +163,8 @@ export async function createTestApp(
     config,
     database,
     queue,
+    services,
+    startWorker: (options) => queue.startWorker(createJobHandlers(services), options),
     call,
     register,
     memberOf,

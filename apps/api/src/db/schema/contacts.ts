@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organizations } from './organizations.js';
 
 export const contactStatusEnum = pgEnum('contact_status', [
@@ -25,7 +34,10 @@ export const contacts = pgTable(
     timezone: text('timezone'),
     locale: text('locale'),
     status: contactStatusEnum('status').notNull().default('subscribed'),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
     source: text('source'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -2,15 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { contactActivities, contacts, segments } from '../../db/schema/index.js';
-import { createJobHandlers } from '../../jobs/handlers.js';
-import { systemClock } from '../../platform/clock.js';
 import type { JobOutcome } from '../../platform/queue/queue.js';
 import { createTestApp, type Session, type TestApp } from '../../test/harness.js';
-import { createAuthRepo } from '../auth/auth.repo.js';
-import { createOrganizationsRepo } from '../organizations/organizations.repo.js';
-import { createSegmentsRepo } from '../segments/segments.repo.js';
-import { createSegmentsService } from '../segments/segments.service.js';
-import { createContactsService } from './contacts.service.js';
 
 interface Contact {
   id: string;
@@ -25,22 +18,8 @@ describe('bulk actions', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const db = t.database.db;
     // The same worker wiring as server.ts startJobWorker, on the test's database and queue.
-    await t.queue.startWorker(
-      createJobHandlers({
-        clock: systemClock,
-        authRepo: createAuthRepo(db),
-        organizationsRepo: createOrganizationsRepo(db),
-        contacts: createContactsService({
-          db,
-          clock: systemClock,
-          queue: t.queue,
-          segments: createSegmentsService({ repo: createSegmentsRepo(db), clock: systemClock }),
-        }),
-      }),
-      { onOutcome: (outcome) => outcomes.push(outcome) },
-    );
+    await t.startWorker({ onOutcome: (outcome) => outcomes.push(outcome) });
   });
   afterAll(() => t.close());
 

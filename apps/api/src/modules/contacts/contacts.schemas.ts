@@ -162,4 +162,5 @@ export const EraseSchema = z
       .default(false)
       .describe('Add the address to suppressions first, so it is never mailed again'),
   })
-  .optional();
+  .nullish()
+  .describe('Optional: a request without a body erases without suppressing');

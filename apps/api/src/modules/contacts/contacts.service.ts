@@ -85,8 +85,7 @@ const TYPE_CHECKS: Record<FieldType, { test: (v: unknown) => boolean; message: s
   },
 };
 
-export const presentContact = ({ sortKey: _sortKey, ...row }: ContactRow & { sortKey?: string }) =>
-  row;
+const presentContact = ({ sortKey: _sortKey, ...row }: ContactRow & { sortKey?: string }) => row;
 
 export function createContactsService(deps: ContactsServiceDeps) {
   const { db, clock, queue, segments } = deps;

@@ -62,11 +62,18 @@ function textCondition(expr: SQL, op: string, value: unknown, caseInsensitiveEq:
   throw new Error(`unhandled text op ${op}`);
 }
 
-function orderedCondition(expr: SQL, op: string, value: unknown, cast: 'numeric' | 'timestamptz'): SQL {
+function orderedCondition(
+  expr: SQL,
+  op: string,
+  value: unknown,
+  cast: 'numeric' | 'timestamptz',
+): SQL {
   const p = (x: unknown) => sql`${x}::${sql.raw(cast)}`;
   switch (op) {
     case 'eq':
-      return cast === 'timestamptz' ? sql`(${expr})::date = ${value}::date` : sql`${expr} = ${p(value)}`;
+      return cast === 'timestamptz'
+        ? sql`(${expr})::date = ${value}::date`
+        : sql`${expr} = ${p(value)}`;
     case 'neq':
       return sql`(${expr} is null or ${expr} <> ${p(value)})`;
     case 'gt':
@@ -97,9 +104,13 @@ function orderedCondition(expr: SQL, op: string, value: unknown, cast: 'numeric'
 
 function attributeCondition(c: Extract<Condition, { kind: 'attribute' }>): SQL {
   const raw = sql`(${contacts.attributes} ->> ${c.key}::text)`;
-  const contains = (v: unknown) => sql`${contacts.attributes} @> jsonb_build_object(${c.key}::text, ${JSON.stringify(v)}::jsonb)`;
+  const contains = (v: unknown) =>
+    sql`${contacts.attributes} @> jsonb_build_object(${c.key}::text, ${JSON.stringify(v)}::jsonb)`;
   const type: ValueType = c.type;
-  if ((type === 'string' || type === 'number' || type === 'boolean') && (c.op === 'eq' || c.op === 'neq' || c.op === 'in')) {
+  if (
+    (type === 'string' || type === 'number' || type === 'boolean') &&
+    (c.op === 'eq' || c.op === 'neq' || c.op === 'in')
+  ) {
     if (c.op === 'eq') return contains(c.value);
     if (c.op === 'neq') return sql`not (${contains(c.value)})`;
     return sql`(${sql.join((c.value as unknown[]).map(contains), sql` or `)})`;
@@ -110,7 +121,12 @@ function attributeCondition(c: Extract<Condition, { kind: 'attribute' }>): SQL {
     case 'string':
       return textCondition(raw, c.op, c.value, false);
     case 'number':
-      return orderedCondition(sql`herald_try_numeric(${contacts.attributes} -> ${c.key}::text)`, c.op, c.value, 'numeric');
+      return orderedCondition(
+        sql`herald_try_numeric(${contacts.attributes} -> ${c.key}::text)`,
+        c.op,
+        c.value,
+        'numeric',
+      );
     case 'date':
       return orderedCondition(sql`herald_try_timestamptz(${raw})`, c.op, c.value, 'timestamptz');
     case 'boolean':
@@ -120,12 +136,18 @@ function attributeCondition(c: Extract<Condition, { kind: 'attribute' }>): SQL {
 }
 
 /** `selfId`: the segment being compiled, so a reference back to it is caught as a cycle. */
-export async function compileSegment(node: SegmentNode, ctx: CompileContext, selfId?: string): Promise<SQL> {
+export async function compileSegment(
+  node: SegmentNode,
+  ctx: CompileContext,
+  selfId?: string,
+): Promise<SQL> {
   const walk = async (n: SegmentNode, path: string, visiting: Set<string>): Promise<SQL> => {
     switch (n.kind) {
       case 'all':
       case 'any': {
-        const parts = await Promise.all(n.children.map((c, i) => walk(c, `${path}.${n.kind}.${i}`, visiting)));
+        const parts = await Promise.all(
+          n.children.map((c, i) => walk(c, `${path}.${n.kind}.${i}`, visiting)),
+        );
         return sql`(${sql.join(parts, n.kind === 'all' ? sql` and ` : sql` or `)})`;
       }
       case 'not':
@@ -157,15 +179,23 @@ export async function compileSegment(node: SegmentNode, ctx: CompileContext, sel
       }
       case 'segment': {
         if (visiting.has(n.segmentId)) {
-          throw new AppError('unprocessable', 'Segments may not refer to themselves, directly or through others.', {
-            errors: [{ path: `${path}.segment`, message: 'circular segment reference' }],
-          });
+          throw new AppError(
+            'unprocessable',
+            'Segments may not refer to themselves, directly or through others.',
+            {
+              errors: [{ path: `${path}.segment`, message: 'circular segment reference' }],
+            },
+          );
         }
         const other = await ctx.loadSegment(n.segmentId);
         if (!other) {
-          throw new AppError('unprocessable', 'The segment refers to a segment that does not exist.', {
-            errors: [{ path: `${path}.segment`, message: 'no such segment' }],
-          });
+          throw new AppError(
+            'unprocessable',
+            'The segment refers to a segment that does not exist.',
+            {
+              errors: [{ path: `${path}.segment`, message: 'no such segment' }],
+            },
+          );
         }
         const inner = await walk(other, `${path}.segment`, new Set([...visiting, n.segmentId]));
         return n.op === 'in' ? sql`(${inner})` : sql`not (${inner})`;

@@ -11,9 +11,23 @@ import type { FieldError } from '../../http/errors.js';
  * Validation walks the tree by hand so every error names the path of the bad node.
  */
 
-export const STRING_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'timezone', 'locale', 'source'] as const;
+export const STRING_FIELDS = [
+  'email',
+  'firstName',
+  'lastName',
+  'phone',
+  'timezone',
+  'locale',
+  'source',
+] as const;
 export const DATE_FIELDS = ['createdAt', 'updatedAt'] as const;
-export const CONTACT_STATUSES = ['subscribed', 'unsubscribed', 'bounced', 'complained', 'blocked'] as const;
+export const CONTACT_STATUSES = [
+  'subscribed',
+  'unsubscribed',
+  'bounced',
+  'complained',
+  'blocked',
+] as const;
 
 export type ValueType = 'string' | 'number' | 'boolean' | 'date';
 
@@ -21,7 +35,18 @@ export const OPS_BY_TYPE: Record<ValueType, readonly string[]> = {
   string: ['eq', 'neq', 'contains', 'starts_with', 'ends_with', 'in', 'exists', 'is_empty'],
   number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'exists', 'is_empty'],
   boolean: ['eq', 'neq', 'exists', 'is_empty'],
-  date: ['eq', 'gt', 'gte', 'lt', 'lte', 'between', 'within_last', 'more_than_ago', 'exists', 'is_empty'],
+  date: [
+    'eq',
+    'gt',
+    'gte',
+    'lt',
+    'lte',
+    'between',
+    'within_last',
+    'more_than_ago',
+    'exists',
+    'is_empty',
+  ],
 };
 
 export type Scalar = string | number | boolean;
@@ -44,20 +69,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NODES = 200;
 const MAX_DEPTH = 10;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isDate(v: unknown): boolean {
   return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v));
 }
 
-function checkValue(type: ValueType, op: string, value: unknown, path: string, errors: FieldError[]) {
+function checkValue(
+  type: ValueType,
+  op: string,
+  value: unknown,
+  path: string,
+  errors: FieldError[],
+) {
   const fail = (message: string) => errors.push({ path: `${path}.value`, message });
   if (op === 'exists' || op === 'is_empty') {
     if (value !== undefined) fail(`${op} takes no value`);
     return;
   }
   if (op === 'within_last' || op === 'more_than_ago') {
-    if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 36500) fail('must be a whole number of days');
+    if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 36500)
+      fail('must be a whole number of days');
     return;
   }
   const one = (v: unknown): boolean => {
@@ -72,9 +105,15 @@ function checkValue(type: ValueType, op: string, value: unknown, path: string, e
         return isDate(v);
     }
   };
-  const what = { string: 'a string', number: 'a number', boolean: 'true or false', date: 'an ISO date (YYYY-MM-DD…)' }[type];
+  const what = {
+    string: 'a string',
+    number: 'a number',
+    boolean: 'true or false',
+    date: 'an ISO date (YYYY-MM-DD…)',
+  }[type];
   if (op === 'between') {
-    if (!Array.isArray(value) || value.length !== 2 || !value.every(one)) fail(`must be [from, to], each ${what}`);
+    if (!Array.isArray(value) || value.length !== 2 || !value.every(one))
+      fail(`must be [from, to], each ${what}`);
     return;
   }
   if (op === 'in') {
@@ -102,7 +141,8 @@ export function parseSegmentDefinition(
   const walk = (raw: unknown, path: string, depth: number): SegmentNode | undefined => {
     nodes += 1;
     if (nodes > MAX_NODES) {
-      if (nodes === MAX_NODES + 1) errors.push({ path, message: `a segment may have at most ${MAX_NODES} rules` });
+      if (nodes === MAX_NODES + 1)
+        errors.push({ path, message: `a segment may have at most ${MAX_NODES} rules` });
       return undefined;
     }
     if (depth > MAX_DEPTH) {
@@ -115,7 +155,9 @@ export function parseSegmentDefinition(
     }
     const keys = Object.keys(raw);
     const unknownKeys = (allowed: string[]) => {
-      for (const k of keys) if (!allowed.includes(k)) errors.push({ path: `${path}.${k}`, message: 'is not a known key here' });
+      for (const k of keys)
+        if (!allowed.includes(k))
+          errors.push({ path: `${path}.${k}`, message: 'is not a known key here' });
     };
     if ('all' in raw || 'any' in raw) {
       const kind = 'all' in raw ? 'all' : 'any';
@@ -150,8 +192,15 @@ export function parseSegmentDefinition(
       if (field === 'status') {
         if (badOp(['eq', 'neq', 'in'])) return undefined;
         const values = op === 'in' ? raw.value : [raw.value];
-        if (!Array.isArray(values) || values.length === 0 || !values.every((v) => (CONTACT_STATUSES as readonly unknown[]).includes(v))) {
-          errors.push({ path: `${path}.value`, message: `must be ${op === 'in' ? 'a list of' : 'one of'} ${CONTACT_STATUSES.join(', ')}` });
+        if (
+          !Array.isArray(values) ||
+          values.length === 0 ||
+          !values.every((v) => (CONTACT_STATUSES as readonly unknown[]).includes(v))
+        ) {
+          errors.push({
+            path: `${path}.value`,
+            message: `must be ${op === 'in' ? 'a list of' : 'one of'} ${CONTACT_STATUSES.join(', ')}`,
+          });
           return undefined;
         }
         return { kind: 'status', op: op as 'eq' | 'neq' | 'in', value: values as string[] };
@@ -162,26 +211,36 @@ export function parseSegmentDefinition(
           ? 'date'
           : undefined;
       if (!type) {
-        errors.push({ path: `${path}.field`, message: `must be one of status, ${[...STRING_FIELDS, ...DATE_FIELDS].join(', ')}` });
+        errors.push({
+          path: `${path}.field`,
+          message: `must be one of status, ${[...STRING_FIELDS, ...DATE_FIELDS].join(', ')}`,
+        });
         return undefined;
       }
       if (badOp(OPS_BY_TYPE[type])) return undefined;
       const before = errors.length;
       checkValue(type, op, raw.value, path, errors);
-      return errors.length === before ? { kind: 'field', field: field as string, type, op, value: raw.value } : undefined;
+      return errors.length === before
+        ? { kind: 'field', field: field as string, type, op, value: raw.value }
+        : undefined;
     }
     if ('attribute' in raw) {
       unknownKeys(['attribute', 'op', 'value']);
       const key = raw.attribute;
       if (typeof key !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(key)) {
-        errors.push({ path: `${path}.attribute`, message: 'must be an attribute key (letters, digits, _ . -)' });
+        errors.push({
+          path: `${path}.attribute`,
+          message: 'must be an attribute key (letters, digits, _ . -)',
+        });
         return undefined;
       }
       const type = ctx.fieldTypes.get(key) ?? 'string';
       if (badOp(OPS_BY_TYPE[type])) return undefined;
       const before = errors.length;
       checkValue(type, op, raw.value, path, errors);
-      return errors.length === before ? { kind: 'attribute', key, type, op, value: raw.value } : undefined;
+      return errors.length === before
+        ? { kind: 'attribute', key, type, op, value: raw.value }
+        : undefined;
     }
     if ('tag' in raw) {
       unknownKeys(['tag', 'op']);
@@ -205,7 +264,10 @@ export function parseSegmentDefinition(
         ? { kind: 'list', op: op as 'in' | 'not_in', listId: id }
         : { kind: 'segment', op: op as 'in' | 'not_in', segmentId: id };
     }
-    errors.push({ path, message: 'must have one of all, any, not, field, attribute, tag, list, segment' });
+    errors.push({
+      path,
+      message: 'must have one of all, any, not, field, attribute, tag, list, segment',
+    });
     return undefined;
   };
 

@@ -8,7 +8,10 @@ export type SegmentRow = typeof segments.$inferSelect;
 export function createSegmentsRepo(db: Db) {
   return {
     async fieldTypes(orgId: string): Promise<Map<string, ValueType>> {
-      const rows = await db.select({ key: fields.key, type: fields.type }).from(fields).where(eq(fields.orgId, orgId));
+      const rows = await db
+        .select({ key: fields.key, type: fields.type })
+        .from(fields)
+        .where(eq(fields.orgId, orgId));
       return new Map(rows.map((r) => [r.key, r.type]));
     },
 
@@ -44,7 +47,11 @@ export function createSegmentsRepo(db: Db) {
       return inserted!;
     },
 
-    async update(orgId: string, id: string, patch: Partial<typeof segments.$inferInsert>): Promise<SegmentRow | null> {
+    async update(
+      orgId: string,
+      id: string,
+      patch: Partial<typeof segments.$inferInsert>,
+    ): Promise<SegmentRow | null> {
       const [row] = await db
         .update(segments)
         .set(patch)
@@ -66,7 +73,12 @@ export function createSegmentsRepo(db: Db) {
       return db
         .select({ id: segments.id, name: segments.name })
         .from(segments)
-        .where(and(eq(segments.orgId, orgId), sql`${segments.definition} @? ${`$.** ? (@.segment == "${id}")`}::jsonpath`));
+        .where(
+          and(
+            eq(segments.orgId, orgId),
+            sql`${segments.definition} @? ${`$.** ? (@.segment == "${id}")`}::jsonpath`,
+          ),
+        );
     },
 
     async count(orgId: string, condition: SQL): Promise<number> {
@@ -79,7 +91,13 @@ export function createSegmentsRepo(db: Db) {
 
     async sample(orgId: string, condition: SQL, limit: number) {
       return db
-        .select({ id: contacts.id, email: contacts.email, firstName: contacts.firstName, lastName: contacts.lastName, status: contacts.status })
+        .select({
+          id: contacts.id,
+          email: contacts.email,
+          firstName: contacts.firstName,
+          lastName: contacts.lastName,
+          status: contacts.status,
+        })
         .from(contacts)
         .where(and(eq(contacts.orgId, orgId), condition))
         .orderBy(desc(contacts.id))

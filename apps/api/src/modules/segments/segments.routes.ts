@@ -28,10 +28,18 @@ const SegmentSchema = z.object({
 
 const IdParams = z.strictObject({ id: z.uuid() });
 
-export const segmentsRoutes: FastifyPluginAsyncZod<{ segments: SegmentsService }> = async (app, { segments }) => {
+export const segmentsRoutes: FastifyPluginAsyncZod<{ segments: SegmentsService }> = async (
+  app,
+  { segments },
+) => {
   app.get('/segments', {
     config: { access: { role: 'viewer' } },
-    schema: { tags: ['segments'], summary: 'Segments', querystring: PageQuerySchema, response: { 200: pageSchema(SegmentSchema) } },
+    schema: {
+      tags: ['segments'],
+      summary: 'Segments',
+      querystring: PageQuerySchema,
+      response: { 200: pageSchema(SegmentSchema) },
+    },
     handler: async (request) => segments.list(principalOf(request), request.query),
   });
 
@@ -71,12 +79,18 @@ export const segmentsRoutes: FastifyPluginAsyncZod<{ segments: SegmentsService }
       }),
       response: { 201: SegmentSchema },
     },
-    handler: async (request, reply) => reply.code(201).send(await segments.create(principalOf(request), request.body)),
+    handler: async (request, reply) =>
+      reply.code(201).send(await segments.create(principalOf(request), request.body)),
   });
 
   app.get('/segments/:id', {
     config: { access: { role: 'viewer' } },
-    schema: { tags: ['segments'], summary: 'A segment with its cached count and the count’s age', params: IdParams, response: { 200: SegmentSchema } },
+    schema: {
+      tags: ['segments'],
+      summary: 'A segment with its cached count and the count’s age',
+      params: IdParams,
+      response: { 200: SegmentSchema },
+    },
     handler: async (request) => segments.get(principalOf(request), request.params.id),
   });
 
@@ -93,12 +107,18 @@ export const segmentsRoutes: FastifyPluginAsyncZod<{ segments: SegmentsService }
       }),
       response: { 200: SegmentSchema },
     },
-    handler: async (request) => segments.update(principalOf(request), request.params.id, request.body),
+    handler: async (request) =>
+      segments.update(principalOf(request), request.params.id, request.body),
   });
 
   app.post('/segments/:id/count', {
     config: { access: { role: 'viewer' } },
-    schema: { tags: ['segments'], summary: 'Recount a segment now', params: IdParams, response: { 200: SegmentSchema } },
+    schema: {
+      tags: ['segments'],
+      summary: 'Recount a segment now',
+      params: IdParams,
+      response: { 200: SegmentSchema },
+    },
     handler: async (request) => segments.refreshCount(principalOf(request), request.params.id),
   });
 

@@ -15,7 +15,10 @@ export function createSegmentsService(deps: { repo: SegmentsRepo; clock: Clock }
 
   function parse(definition: unknown, fieldTypes: ReadonlyMap<string, ValueType>): SegmentNode {
     const parsed = parseSegmentDefinition(definition, { fieldTypes });
-    if (!parsed.ok) throw new AppError('unprocessable', 'The segment rules are invalid.', { errors: parsed.errors });
+    if (!parsed.ok)
+      throw new AppError('unprocessable', 'The segment rules are invalid.', {
+        errors: parsed.errors,
+      });
     return parsed.node;
   }
 
@@ -41,7 +44,9 @@ export function createSegmentsService(deps: { repo: SegmentsRepo; clock: Clock }
 
   const present = (row: SegmentRow) => ({
     ...row,
-    countAgeSeconds: row.countedAt ? Math.max(0, Math.round((clock.now().getTime() - row.countedAt.getTime()) / 1000)) : null,
+    countAgeSeconds: row.countedAt
+      ? Math.max(0, Math.round((clock.now().getTime() - row.countedAt.getTime()) / 1000))
+      : null,
   });
 
   return {
@@ -64,7 +69,11 @@ export function createSegmentsService(deps: { repo: SegmentsRepo; clock: Clock }
 
     async list(principal: Principal, query: { cursor?: string | undefined; limit: number }) {
       const after = decodeCursor(query.cursor, 1);
-      const rows = await repo.list(principal.orgId, query.limit + 1, after?.[0] as string | undefined);
+      const rows = await repo.list(
+        principal.orgId,
+        query.limit + 1,
+        after?.[0] as string | undefined,
+      );
       const page = toPage(rows, query.limit, (r) => [r.id]);
       return { items: page.items.map(present), nextCursor: page.nextCursor };
     },
@@ -75,7 +84,10 @@ export function createSegmentsService(deps: { repo: SegmentsRepo; clock: Clock }
       return present(row);
     },
 
-    async create(principal: Principal, input: { name: string; description?: string | undefined; definition: unknown }) {
+    async create(
+      principal: Principal,
+      input: { name: string; description?: string | undefined; definition: unknown },
+    ) {
       const id = uuidv7();
       const where = await compileFor(principal.orgId, input.definition, id);
       const cachedCount = await repo.count(principal.orgId, where);
@@ -94,7 +106,11 @@ export function createSegmentsService(deps: { repo: SegmentsRepo; clock: Clock }
     async update(
       principal: Principal,
       id: string,
-      input: { name?: string | undefined; description?: string | null | undefined; definition?: unknown },
+      input: {
+        name?: string | undefined;
+        description?: string | null | undefined;
+        definition?: unknown;
+      },
     ) {
       const existing = await repo.find(principal.orgId, id);
       if (!existing) throw notFound('Segment');
@@ -116,7 +132,10 @@ export function createSegmentsService(deps: { repo: SegmentsRepo; clock: Clock }
       if (!(await repo.find(principal.orgId, id))) throw notFound('Segment');
       const users = (await repo.referencing(principal.orgId, id)).filter((s) => s.id !== id);
       if (users.length > 0) {
-        throw new AppError('conflict', `Segment is used by: ${users.map((s) => s.name).join(', ')}. Change those first.`);
+        throw new AppError(
+          'conflict',
+          `Segment is used by: ${users.map((s) => s.name).join(', ')}. Change those first.`,
+        );
       }
       if (!(await repo.delete(principal.orgId, id))) throw notFound('Segment');
     },
@@ -125,7 +144,10 @@ export function createSegmentsService(deps: { repo: SegmentsRepo; clock: Clock }
     async refreshCount(principal: Principal, id: string) {
       const where = await this.whereForSegment(principal.orgId, id);
       const count = await repo.count(principal.orgId, where);
-      const row = await repo.update(principal.orgId, id, { cachedCount: count, countedAt: clock.now() });
+      const row = await repo.update(principal.orgId, id, {
+        cachedCount: count,
+        countedAt: clock.now(),
+      });
       if (!row) throw notFound('Segment');
       return present(row);
     },

@@ -16,6 +16,11 @@ const likePrefix = (value: string) => `${value.replace(/[\\%_]/g, (c) => `\\${c}
 /** Suppressed addresses are stored lowercased, so every lookup here takes a lowercased email. */
 export function createSuppressionsRepo(db: Db) {
   return {
+    /** Runs fn in one transaction; build the repos it needs from `tx`. */
+    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => fn(tx as unknown as Db));
+    },
+
     async list(orgId: string, search: string | undefined, limit: number, afterEmail?: string) {
       return db
         .select(columns)

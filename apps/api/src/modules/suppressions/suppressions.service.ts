@@ -36,7 +36,7 @@ export function createSuppressionsService(deps: { db: Db; clock: Clock }) {
     async create(principal: Principal, input: { email: string; reason: string }) {
       const email = suppressionKey(input.email);
       const now = clock.now();
-      return createContactsRepo(db).transaction(async (tx) => {
+      return repo.transaction(async (tx) => {
         const result = await createSuppressionsRepo(tx).upsert({
           id: uuidv7(),
           orgId: principal.orgId,

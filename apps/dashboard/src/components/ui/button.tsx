@@ -4,11 +4,11 @@ import { Loader2 } from 'lucide-react';
 import type { ComponentProps } from 'react';
 
 const VARIANTS = {
-  primary: 'bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 disabled:bg-indigo-300',
+  primary: 'bg-indigo-600 text-white shadow-sm hover:bg-indigo-700 disabled:bg-indigo-300',
   secondary:
     'bg-white text-slate-800 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50 disabled:text-slate-400',
   ghost: 'text-slate-700 hover:bg-slate-100 disabled:text-slate-400',
-  danger: 'bg-red-600 text-white shadow-sm hover:bg-red-500 disabled:bg-red-300',
+  danger: 'bg-red-600 text-white shadow-sm hover:bg-red-700 disabled:bg-red-300',
   'danger-ghost': 'text-red-700 hover:bg-red-50 disabled:text-red-300',
 } as const;
 

@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { publicApi, unwrap } from '../../lib/api-client';
+import type { Session } from '../../lib/session';
 import { useStartSession } from './session-hooks';
 
 export interface LoginInput {
@@ -23,10 +24,17 @@ export function useLogin() {
   });
 }
 
-export function useRegister() {
+/**
+ * `afterStart` runs even when the form is gone: starting the session re-renders the page that
+ * held it (the invitation page swaps its form for the signed-in view).
+ */
+export function useRegister(afterStart?: (session: Session) => void) {
   const startSession = useStartSession();
   return useMutation({
     mutationFn: (body: RegisterInput) => unwrap(publicApi.POST('/api/v1/auth/register', { body })),
-    onSuccess: startSession,
+    onSuccess: (session) => {
+      startSession(session);
+      afterStart?.(session);
+    },
   });
 }

@@ -1,6 +1,9 @@
 import { useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { TextField } from '../../../components/ui/field';
+import { useToast } from '../../../components/ui/toast';
+import { ROLE_LABELS } from '../../../lib/roles';
 import { useRegister } from '../api';
 import {
   checkEmail,
@@ -20,7 +23,18 @@ interface RegisterFormProps {
 }
 
 export function RegisterForm({ inviteToken, submitLabel }: RegisterFormProps) {
-  const register = useRegister();
+  const navigate = useNavigate();
+  const notify = useToast();
+  // Registering with an invitation already joined the organization: nothing left to accept.
+  const register = useRegister(
+    inviteToken
+      ? (session) => {
+          const role = ROLE_LABELS[session.role].toLowerCase();
+          notify(`Welcome to ${session.organization.name}. You joined as ${role}.`);
+          void navigate('/', { replace: true });
+        }
+      : undefined,
+  );
   const fields: readonly Field[] = inviteToken
     ? ['name', 'email', 'password']
     : ['name', 'email', 'password', 'organizationName'];

@@ -12,6 +12,7 @@ import { ROLE_LABELS, type Role } from '../../../lib/roles';
 import { checkEmail } from '../../auth/validation';
 import { useRole } from '../../organizations/api';
 import { useInvite, type CreatedInvitation } from '../api';
+import { shareableLink } from '../shareable-link';
 import { assignableRoles, roleOptions } from '../assignable-roles';
 
 export function InviteCard() {
@@ -61,7 +62,7 @@ export function InviteCard() {
             </Alert>
             <CopyField
               label={`Invitation link (${ROLE_LABELS[created.role]})`}
-              value={created.acceptUrl}
+              value={shareableLink(created.acceptUrl)}
             />
             <Button
               variant="secondary"

@@ -37,7 +37,7 @@ export function OverviewPage() {
         title={`Welcome${firstName ? `, ${firstName}` : ''}`}
         description={`Here’s where ${session?.organization.name ?? 'your organization'} stands, and what to set up next.`}
       />
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid items-start gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2" aria-labelledby="setup-heading">
           <CardHeader
             id="setup-heading"
@@ -137,7 +137,7 @@ function Step({
   isDone: boolean;
 }) {
   return (
-    <li className="flex items-center gap-4 px-5 py-4">
+    <li className="flex gap-4 px-5 py-4 sm:items-center">
       <span
         className={clsx(
           'flex size-9 shrink-0 items-center justify-center rounded-full',
@@ -150,18 +150,20 @@ function Step({
           <Icon className="size-4" aria-hidden />
         )}
       </span>
-      <div className="min-w-0 flex-1">
-        <p
-          className={clsx(
-            'text-sm font-medium',
-            isDone ? 'text-slate-500 line-through' : 'text-slate-900',
-          )}
-        >
-          {title}
-        </p>
-        <p className="text-sm text-slate-600">{description}</p>
+      <div className="flex min-w-0 flex-1 flex-col items-start gap-2 sm:flex-row sm:items-center sm:gap-4">
+        <div className="min-w-0 flex-1">
+          <p
+            className={clsx(
+              'text-sm font-medium',
+              isDone ? 'text-slate-500 line-through' : 'text-slate-900',
+            )}
+          >
+            {title}
+          </p>
+          <p className="text-sm text-slate-600">{description}</p>
+        </div>
+        <div className="-ml-2.5 shrink-0 sm:ml-0">{action}</div>
       </div>
-      <div className="shrink-0">{action}</div>
     </li>
   );
 }

@@ -99,28 +99,23 @@ export default function QueuesPage() {
               />
             </Card>
           ) : (
-            <div className="grid gap-6 lg:grid-cols-5">
-              <Card className="lg:col-span-3" aria-labelledby="chart-heading">
-                <CardHeader
-                  id="chart-heading"
-                  title="Work in progress"
-                  description="Per queue, excluding completed jobs."
-                />
-                <CardBody>
-                  {hasWork ? (
-                    <QueueChart queues={queues} />
-                  ) : (
-                    <p className="flex h-64 items-center justify-center text-sm text-slate-500">
-                      All queues are idle: nothing waiting, running or failed.
-                    </p>
-                  )}
+            <Card aria-labelledby="by-queue-heading">
+              <CardHeader
+                id="by-queue-heading"
+                title="By queue"
+                description={
+                  hasWork
+                    ? 'The chart shows work in progress; completed jobs are only in the table.'
+                    : 'All queues are idle: nothing waiting, running or failed.'
+                }
+              />
+              {hasWork && (
+                <CardBody className="border-b border-slate-200">
+                  <QueueChart queues={queues} />
                 </CardBody>
-              </Card>
-              <Card className="lg:col-span-2" aria-labelledby="table-heading">
-                <CardHeader id="table-heading" title="By queue" />
-                <QueueTable queues={queues} />
-              </Card>
-            </div>
+              )}
+              <QueueTable queues={queues} />
+            </Card>
           )}
           {isAdmin ? (
             <DeadLettersCard queueNames={queues.map((q) => q.queue)} />
@@ -138,9 +133,9 @@ function QueueTable({ queues }: { queues: QueueCounts[] }) {
     <Table>
       <THead>
         <tr>
-          <TH className="px-4">Queue</TH>
+          <TH>Queue</TH>
           {STATES.map((state) => (
-            <TH key={state} className="px-2 text-right last:pr-4" title={STATE_INFO[state].hint}>
+            <TH key={state} className="text-right" title={STATE_INFO[state].hint}>
               {STATE_INFO[state].label}
             </TH>
           ))}
@@ -149,12 +144,12 @@ function QueueTable({ queues }: { queues: QueueCounts[] }) {
       <TBody>
         {queues.map((q) => (
           <tr key={q.queue}>
-            <TD className="px-4 font-medium text-slate-900">{q.queue}</TD>
+            <TD className="font-medium text-slate-900">{q.queue}</TD>
             {STATES.map((state) => (
               <TD
                 key={state}
                 className={clsx(
-                  'px-2 text-right tabular-nums last:pr-4',
+                  'text-right tabular-nums',
                   state === 'failed' && q.failed > 0 && 'font-semibold text-red-700',
                   q[state] === 0 && 'text-slate-400',
                 )}
