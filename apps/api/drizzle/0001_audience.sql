@@ -80,22 +80,6 @@ CREATE TABLE "import_errors" (
 	CONSTRAINT "import_errors_import_id_line_pk" PRIMARY KEY("import_id","line")
 );
 --> statement-breakpoint
-CREATE TABLE "import_rows" (
-	"import_id" uuid NOT NULL,
-	"line" integer NOT NULL,
-	"contact_id" uuid NOT NULL,
-	"email" text NOT NULL,
-	"email_lower" text NOT NULL,
-	"first_name" text,
-	"last_name" text,
-	"phone" text,
-	"timezone" text,
-	"locale" text,
-	"status" "contact_status",
-	"tags" text[],
-	"attributes" jsonb
-);
---> statement-breakpoint
 CREATE TABLE "imports" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"org_id" uuid NOT NULL,
@@ -131,7 +115,6 @@ ALTER TABLE "lists" ADD CONSTRAINT "lists_org_id_organizations_id_fk" FOREIGN KE
 ALTER TABLE "suppressions" ADD CONSTRAINT "suppressions_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "segments" ADD CONSTRAINT "segments_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "import_errors" ADD CONSTRAINT "import_errors_import_id_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."imports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "import_rows" ADD CONSTRAINT "import_rows_import_id_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."imports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "imports" ADD CONSTRAINT "imports_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "imports" ADD CONSTRAINT "imports_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "contact_activities_contact_idx" ON "contact_activities" USING btree ("contact_id","id");--> statement-breakpoint
@@ -148,22 +131,22 @@ CREATE INDEX "list_members_contact_idx" ON "list_members" USING btree ("contact_
 CREATE INDEX "lists_org_idx" ON "lists" USING btree ("org_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "suppressions_org_email_key" ON "suppressions" USING btree ("org_id","email");--> statement-breakpoint
 CREATE INDEX "segments_org_idx" ON "segments" USING btree ("org_id","id");--> statement-breakpoint
-CREATE INDEX "import_rows_import_idx" ON "import_rows" USING btree ("import_id","email_lower","line");--> statement-breakpoint
 CREATE INDEX "imports_org_idx" ON "imports" USING btree ("org_id","id");--> statement-breakpoint
 -- Segment conditions on typed attributes must never fail a whole query because one contact holds
 -- a value of the wrong shape: these return NULL instead of raising.
 CREATE OR REPLACE FUNCTION herald_try_numeric(value jsonb) RETURNS numeric
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-BEGIN
-  IF jsonb_typeof(value) = 'number' THEN RETURN (value #>> '{}')::numeric; END IF;
-  IF jsonb_typeof(value) = 'string' THEN RETURN (value #>> '{}')::numeric; END IF;
-  RETURN NULL;
-EXCEPTION WHEN others THEN
-  RETURN NULL;
-END $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  -- Plain SQL (no exception block) so the planner inlines it and parallel scans may use it.
+  SELECT CASE
+    WHEN jsonb_typeof(value) = 'number' THEN (value #>> '{}')::numeric
+    WHEN jsonb_typeof(value) = 'string' AND (value #>> '{}') ~ '^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d{1,3})?\s*$'
+      THEN (value #>> '{}')::numeric
+  END
+$$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION herald_try_timestamptz(value text) RETURNS timestamptz
-LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$
+-- The exception block needs a subtransaction, which parallel workers cannot start.
 BEGIN
   IF value IS NULL OR value !~ '^\d{4}-\d{2}-\d{2}' THEN RETURN NULL; END IF;
   RETURN value::timestamptz;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,7 +92,18 @@ describe('herald CLI', () => {
     expect(login.status).toBe(200);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
-  }, 120_000);
+
+    // herald import, against the same data dir, with its progress report.
+    const csv = join(dataDir, 'people.csv');
+    writeFileSync(csv, 'Email Address,First Name\nann@example.com,Ann\nbad-address,Bad\nbo@example.com,Bo\n');
+    const imported = herald(['import', csv, '--org', 'cli org', '--tags', 'cli'], { HERALD_DATA_DIR: dataDir });
+    expect(await imported.exited).toBe(0);
+    expect(imported.output()).toContain('100%');
+    expect(imported.output()).toContain('completed: 2 inserted, 0 updated, 0 skipped, 0 duplicates merged, 1 rejected');
+    const unknownOrg = herald(['import', csv, '--org', 'nope'], { HERALD_DATA_DIR: dataDir });
+    expect(await unknownOrg.exited).toBe(1);
+    expect(unknownOrg.output()).toContain('no organization matches "nope"');
+  }, 180_000);
 
   it('migrate applies migrations and exits 0', async () => {
     const proc = herald(['migrate'], {

@@ -12,6 +12,8 @@ Commands:
   serve [--no-worker]   HTTP API + dashboard on $PORT (default 3000), with the job worker in-process
   worker                job worker only (scale-out: run as many as you like)
   migrate               apply database migrations and exit
+  import <file.csv> --org <id|name> [--mode upsert|create|update] [--list <id>] [--tags a,b] [--resubscribe]
+                        import contacts from a CSV, with a progress bar
   openapi               print the OpenAPI document as JSON
 
 Configuration comes from the environment; see .env.example.`;
@@ -61,6 +63,11 @@ async function main() {
     options: {
       'no-worker': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
+      org: { type: 'string' },
+      mode: { type: 'string' },
+      list: { type: 'string' },
+      tags: { type: 'string' },
+      resubscribe: { type: 'boolean', default: false },
     },
   });
   const command = positionals[0];
@@ -87,6 +94,20 @@ async function main() {
     case 'migrate': {
       await migrate(config());
       process.stderr.write('herald: migrations applied\n');
+      return;
+    }
+    case 'import': {
+      const file = positionals[1];
+      if (!file || !values.org) fail(`Usage: herald import <file.csv> --org <id|name>\n\n${USAGE}`);
+      const { runImportCommand } = await import('./cli/import.js');
+      process.exitCode = await runImportCommand(config(), {
+        file,
+        org: values.org,
+        mode: values.mode,
+        list: values.list,
+        tags: values.tags,
+        resubscribe: values.resubscribe,
+      });
       return;
     }
     case 'openapi': {

@@ -240,7 +240,10 @@ describe('dashboard', () => {
   }, 120_000);
 
   it('shows queues, retries and discards failed jobs', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queues' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Queues' })
+      .click();
     await page.getByRole('heading', { name: 'Queues', level: 1 }).waitFor();
     await page.getByText('No failed jobs').waitFor();
     await shot('12-queues-idle');
@@ -248,8 +251,11 @@ describe('dashboard', () => {
     // No screen makes jobs fail yet, so the fixtures come from the queue and dead-letter store.
     const orgId = await page.evaluate(
       () =>
-        (JSON.parse(localStorage.getItem('herald.session') ?? '{}') as { organization: { id: string } })
-          .organization.id,
+        (
+          JSON.parse(localStorage.getItem('herald.session') ?? '{}') as {
+            organization: { id: string };
+          }
+        ).organization.id,
     );
     const deadLetters = createFailedJobsRepo(herald.runtime.database.db);
     await deadLetters.record({
@@ -291,7 +297,6 @@ describe('dashboard', () => {
   }, 60_000);
 
   it('shows feature previews and switches organization', async () => {
-
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: /Campaigns/ })

@@ -157,7 +157,12 @@ describe('hostile input never produces a 500', () => {
         }
       }
       if (route.method === 'GET') {
+        const forged = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
         for (const query of [
+          `cursor=${forged(['x'])}`,
+          `cursor=${forged(['not-a-date', 'x'])}`,
+          `cursor=${forged(['x', '00000000-0000-7000-8000-000000000000'])}`,
+          `cursor=${forged([1e308, null])}`,
           'limit=abc',
           'limit=-1',
           'limit=100000',

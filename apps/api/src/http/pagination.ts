@@ -24,17 +24,41 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What each part of a cursor must be; most cursors end with a row id. */
+export type CursorPart = 'uuid' | 'timestamp' | 'string' | 'any';
+
+const partIsValid = (kind: CursorPart, value: unknown) => {
+  switch (kind) {
+    case 'uuid':
+      return typeof value === 'string' && UUID.test(value);
+    case 'timestamp':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+    case 'string':
+      return typeof value === 'string';
+    case 'any':
+      return typeof value === 'string' || typeof value === 'number';
+  }
+};
+
+/**
+ * Decodes a cursor and checks every part, so a forged one is a 400 rather than a value the
+ * database chokes on. `shape` as a number means that many parts, the last one a row id.
+ */
 export function decodeCursor(
   cursor: string | undefined,
-  arity: number,
+  shape: number | CursorPart[],
 ): (string | number)[] | undefined {
   if (cursor === undefined) return undefined;
+  const kinds: CursorPart[] =
+    typeof shape === 'number' ? [...Array<CursorPart>(shape - 1).fill('any'), 'uuid'] : shape;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(value) &&
-      value.length === arity &&
-      value.every((v) => typeof v === 'string' || typeof v === 'number')
+      value.length === kinds.length &&
+      value.every((v, i) => partIsValid(kinds[i]!, v))
     ) {
       return value as (string | number)[];
     }

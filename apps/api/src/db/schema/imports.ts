@@ -10,7 +10,6 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { contactStatusEnum } from './contacts.js';
 import { organizations } from './organizations.js';
 import { users } from './users.js';
 
@@ -67,32 +66,4 @@ export const importErrors = pgTable(
     raw: text('raw').notNull(),
   },
   (t) => [primaryKey({ columns: [t.importId, t.line] })],
-);
-
-/**
- * Valid rows of a running import, staged before one set-based upsert applies them all at once,
- * so an import is never half-applied. No unique key: PostgreSQL fills it with COPY, and
- * duplicates within the file are resolved (last wins) when applying.
- */
-export const importRows = pgTable(
-  'import_rows',
-  {
-    importId: uuid('import_id')
-      .notNull()
-      .references(() => imports.id, { onDelete: 'cascade' }),
-    line: integer('line').notNull(),
-    /** Chosen up front (uuid v7) so new contacts keep time-ordered ids. */
-    contactId: uuid('contact_id').notNull(),
-    email: text('email').notNull(),
-    emailLower: text('email_lower').notNull(),
-    firstName: text('first_name'),
-    lastName: text('last_name'),
-    phone: text('phone'),
-    timezone: text('timezone'),
-    locale: text('locale'),
-    status: contactStatusEnum('status'),
-    tags: text('tags').array(),
-    attributes: jsonb('attributes').$type<Record<string, unknown>>(),
-  },
-  (t) => [index('import_rows_import_idx').on(t.importId, t.emailLower, t.line)],
 );

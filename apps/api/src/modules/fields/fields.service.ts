@@ -28,7 +28,7 @@ export function createFieldsService(deps: { db: Db; clock: Clock }) {
 
   return {
     async list(principal: Principal, query: { cursor?: string | undefined; limit: number }) {
-      const after = decodeCursor(query.cursor, 1);
+      const after = decodeCursor(query.cursor, ['string']);
       const rows = await repo.list(
         principal.orgId,
         query.limit + 1,

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { fastUuidV7 } from '../../platform/ids.js';
 import type { CsvRecord } from './csv/reader.js';
 import type { ColumnMapping } from './csv/mapping.js';
 import {
@@ -47,6 +47,8 @@ export function convertRecord(
   columns: readonly ColumnMapping[],
   headerLength: number,
   delimiter: string,
+  /** Tags every row gets (the import's options). */
+  extraTags: readonly string[] = [],
 ): StagedRow | RejectedRow {
   const raw = () => record.cells.join(delimiter).slice(0, MAX_RAW);
   const reject = (reason: string): RejectedRow => ({ line: record.line, reason, raw: raw() });
@@ -57,7 +59,7 @@ export function convertRecord(
     );
   }
   const row: StagedRow = {
-    contactId: uuidv7(),
+    contactId: fastUuidV7(),
     line: record.line,
     email: '',
     emailLower: '',
@@ -127,6 +129,8 @@ export function convertRecord(
     }
   }
   if (!row.email) return reject('missing email');
+  if (extraTags.length > 0) row.tags = [...new Set([...(row.tags ?? []), ...extraTags])];
+  else if (row.tags) row.tags = [...new Set(row.tags)];
   return row;
 }
 
@@ -141,13 +145,12 @@ const arrayLiteral = (values: string[]) =>
   `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 export const COPY_COLUMNS =
-  'import_id, line, contact_id, email, email_lower, first_name, last_name, phone, timezone, locale, status, tags, attributes';
+  'line, contact_id, email, email_lower, first_name, last_name, phone, timezone, locale, status, tags, attributes';
 
-/** One COPY text line for `import_rows`, in COPY_COLUMNS order. */
-export function copyLine(importId: string, row: StagedRow): string {
+/** One COPY text line for an import's staging table, in COPY_COLUMNS order. */
+export function copyLine(row: StagedRow): string {
   return (
     [
-      importId,
       String(row.line),
       row.contactId,
       copyText(row.email),

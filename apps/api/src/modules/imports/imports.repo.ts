@@ -1,6 +1,7 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { fields, importErrors, importRows, imports, lists } from '../../db/schema/index.js';
+import { integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { contactStatusEnum, fields, importErrors, imports, lists } from '../../db/schema/index.js';
 import { COPY_COLUMNS, copyLine, type RejectedRow, type StagedRow } from './import.rows.js';
 
 export type ImportRow = typeof imports.$inferSelect;
@@ -15,6 +16,28 @@ export interface ApplyOptions {
 }
 
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+
+/**
+ * Each import stages into its own UNLOGGED table: COPY into it skips the WAL, and dropping it
+ * at the end is instant where deleting a million staged rows would not be. A crash loses it,
+ * which is fine: a restarted run stages again from the file.
+ */
+const stagingName = (importId: string) => `import_staging_${importId.replace(/-/g, '')}`;
+const stagingTable = (importId: string) =>
+  pgTable(stagingName(importId), {
+    line: integer('line').notNull(),
+    contactId: uuid('contact_id').notNull(),
+    email: text('email').notNull(),
+    emailLower: text('email_lower').notNull(),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    phone: text('phone'),
+    timezone: text('timezone'),
+    locale: text('locale'),
+    status: contactStatusEnum('status'),
+    tags: text('tags').array(),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>(),
+  });
 
 export function createImportsRepo(database: Database) {
   const db = database.db;
@@ -93,25 +116,38 @@ export function createImportsRepo(database: Database) {
       return Boolean(row);
     },
 
-    /** A retried run starts over: whatever a crashed run staged is discarded. */
+    /** A (re)started run begins with an empty staging table and no recorded errors. */
     async resetStaging(importId: string) {
-      await db.delete(importRows).where(eq(importRows.importId, importId));
+      await this.dropStaging(importId);
+      await db.execute(
+        sql.raw(`create unlogged table ${stagingName(importId)} (
+          line integer not null, contact_id uuid not null, email text not null, email_lower text not null,
+          first_name text, last_name text, phone text, timezone text, locale text, status contact_status,
+          tags text[], attributes jsonb)`),
+      );
       await db.delete(importErrors).where(eq(importErrors.importId, importId));
     },
 
-    async stage(importId: string, rows: StagedRow[]): Promise<void> {
-      if (rows.length === 0) return;
+    async dropStaging(importId: string) {
+      await db.execute(sql.raw(`drop table if exists ${stagingName(importId)}`));
+    },
+
+    /** Stores every staged batch: one COPY stream on PostgreSQL, batched INSERTs on PGlite. */
+    async stageAll(importId: string, batches: AsyncIterable<StagedRow[]>): Promise<void> {
       if (database.copyFrom) {
         await database.copyFrom(
-          `COPY import_rows (${COPY_COLUMNS}) FROM STDIN`,
+          `COPY ${stagingName(importId)} (${COPY_COLUMNS}) FROM STDIN`,
           (async function* () {
-            // One chunk per batch: COPY is fed a few large writes, not thousands of tiny ones.
-            yield rows.map((r) => copyLine(importId, r)).join('');
+            for await (const rows of batches) if (rows.length > 0) yield rows.map(copyLine).join('');
           })(),
         );
         return;
       }
-      await db.insert(importRows).values(rows.map((r) => ({ ...r, importId })));
+      const table = stagingTable(importId);
+      // PGlite has no COPY FROM STDIN; multi-row INSERTs stay under the 65k bind-parameter limit.
+      for await (const rows of batches) {
+        for (let i = 0; i < rows.length; i += 2000) await db.insert(table).values(rows.slice(i, i + 2000));
+      }
     },
 
     async recordErrors(importId: string, rejected: RejectedRow[]): Promise<void> {
@@ -138,14 +174,13 @@ export function createImportsRepo(database: Database) {
      * complained or blocked contact is re-subscribed only when the import allows it.
      */
     async apply(o: ApplyOptions, finish: Partial<typeof imports.$inferInsert>) {
+      const staging = sql.raw(stagingName(o.importId));
       return db.transaction(async (tx) => {
         const [counts] = rowsOf<{ total: number; distinct: number }>(
           await tx.execute(sql`select count(*)::int as total, count(distinct email_lower)::int as "distinct"
-                               from import_rows where import_id = ${o.importId}`),
+                               from ${staging}`),
         );
-        const tags = sql`${`{${o.tags.map((t) => `"${t.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`}::text[]`;
-        const src = sql`(select distinct on (email_lower) * from import_rows where import_id = ${o.importId}
-                         order by email_lower, line desc)`;
+        const src = sql`(select distinct on (email_lower) * from ${staging} order by email_lower, line desc)`;
         const suppressed = (col: SQL) =>
           sql`exists (select 1 from suppressions sp where sp.org_id = ${o.orgId} and sp.email = ${col})`;
         const addToList = (ids: SQL) =>
@@ -169,8 +204,8 @@ export function createImportsRepo(database: Database) {
                     when s.status is null then c.status
                     when c.status <> 'subscribed' and s.status = 'subscribed' and not ${o.resubscribe} then c.status
                     else s.status end,
-                  tags = case when s.tags is null and cardinality(${tags}) = 0 then c.tags
-                    else array(select distinct t from unnest(c.tags || coalesce(s.tags, '{}') || ${tags}) as t) end,
+                  tags = case when s.tags is null then c.tags
+                    else array(select distinct t from unnest(c.tags || s.tags) as t) end,
                   attributes = c.attributes || coalesce(s.attributes, '{}'::jsonb),
                   updated_at = now()
                 from ${src} s
@@ -191,7 +226,7 @@ export function createImportsRepo(database: Database) {
                 select s.contact_id, ${o.orgId}, s.email, s.first_name, s.last_name, s.phone, s.timezone, s.locale,
                   case when ${suppressed(sql`s.email_lower`)} then 'blocked'::contact_status
                        else coalesce(s.status, 'subscribed') end,
-                  array(select distinct t from unnest(coalesce(s.tags, '{}') || ${tags}) as t),
+                  coalesce(s.tags, '{}'),
                   coalesce(s.attributes, '{}'::jsonb), 'import', now(), now()
                 from ${src} s
                 on conflict (org_id, lower(email)) do nothing
@@ -210,7 +245,7 @@ export function createImportsRepo(database: Database) {
           duplicates: total - distinct,
           skipped: distinct - inserted - updated,
         };
-        await tx.delete(importRows).where(eq(importRows.importId, o.importId));
+        await tx.execute(sql`drop table ${staging}`);
         await tx
           .update(imports)
           .set({ ...finish, ...result, status: 'completed' })

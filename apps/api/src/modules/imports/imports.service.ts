@@ -45,7 +45,6 @@ export const ImportOptionsSchema = z.strictObject({
 export type ImportOptions = z.infer<typeof ImportOptionsSchema>;
 
 const SAMPLE_BYTES = 64 * 1024;
-const STAGE_BATCH = 10_000;
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 async function readPrefix(stream: Readable, bytes: number): Promise<Buffer> {
@@ -161,6 +160,8 @@ export function createImportsService(deps: {
       principal: Principal,
       received: { id: string; filePath: string; fileName: string; size: number },
       options: ImportOptions,
+      /** false when the caller runs the import itself (the CLI). (Default: true) */
+      enqueue = true,
     ) {
       if (options.listId && !(await repo.hasList(principal.orgId, options.listId))) {
         throw new AppError('validation_failed', 'The list does not exist.', {
@@ -190,7 +191,7 @@ export function createImportsService(deps: {
         options,
         createdBy: principal.userId,
       });
-      await queue.enqueue(
+      if (enqueue) await queue.enqueue(
         'imports.run',
         { importId: row.id, orgId: principal.orgId },
         { jobId: `imports.run.${row.id}`, orgId: principal.orgId },
@@ -223,7 +224,7 @@ export function createImportsService(deps: {
         finishedAt: clock.now(),
       });
       if (!ok) throw new AppError('conflict', `The import is already ${row.status}.`);
-      await repo.resetStaging(id);
+      await repo.dropStaging(id);
       await rm(row.filePath, { force: true });
       return present({ ...row, status: 'cancelled' });
     },
@@ -274,59 +275,51 @@ export function createImportsService(deps: {
       }
       let header: string[] | undefined;
       let columns: ReturnType<typeof mapColumns>['columns'] = [];
-      let staged: StagedRow[] = [];
-      let rejected: RejectedRow[] = [];
       let processed = 0;
       let failed = 0;
       let batches = 0;
+      let cancelled = false;
 
-      const flush = async () => {
-        await repo.stage(importId, staged);
-        await repo.recordErrors(importId, rejected);
-        staged = [];
-        rejected = [];
-        await repo.update(importId, {
-          rowsProcessed: processed,
-          failed,
-          bytesProcessed: bytesRead,
-        });
-      };
-
-      for await (const batch of readCsv(counted(), {
-        delimiter,
-        encoding: (row.encoding ?? undefined) as CsvEncoding | undefined,
-      })) {
-        for (const record of batch) {
-          if (!header) {
-            header = record.cells;
-            columns = mapColumns(header, fieldDefs, options.mapping).columns;
-            continue;
+      // Parsing and validating yield staged batches while the database stores the previous
+      // ones: on PostgreSQL one COPY stream consumes them, so both cores work at once.
+      async function* stagedBatches(): AsyncGenerator<StagedRow[]> {
+        for await (const batch of readCsv(counted(), {
+          delimiter,
+          encoding: (row!.encoding ?? undefined) as CsvEncoding | undefined,
+        })) {
+          const staged: StagedRow[] = [];
+          const rejected: RejectedRow[] = [];
+          for (const record of batch) {
+            if (!header) {
+              header = record.cells;
+              columns = mapColumns(header, fieldDefs, options.mapping).columns;
+              continue;
+            }
+            processed += 1;
+            const result = convertRecord(record, columns, header.length, delimiter, options.tags);
+            if ('reason' in result) rejected.push(result);
+            else staged.push(result);
           }
-          processed += 1;
-          const result = convertRecord(record, columns, header.length, delimiter);
-          if ('reason' in result) {
-            failed += 1;
-            rejected.push(result);
-          } else {
-            staged.push(result);
+          failed += rejected.length;
+          await repo.recordErrors(importId, rejected);
+          yield staged;
+          batches += 1;
+          if (batches % 10 === 0) {
+            await repo.update(importId, { rowsProcessed: processed, failed, bytesProcessed: bytesRead });
+            // A cancel or shutdown stops the run between batches; staging is discarded.
+            if (signal?.aborted) throw new Error('worker shutting down; the import will restart');
+            if ((await repo.status(importId)) === 'cancelled') {
+              cancelled = true;
+              source.destroy();
+              return;
+            }
           }
-        }
-        if (staged.length >= STAGE_BATCH || rejected.length >= STAGE_BATCH) await flush();
-        batches += 1;
-        // A cancel or shutdown stops the run between batches; staging is discarded.
-        if (
-          batches % 20 === 0 &&
-          ((await repo.status(importId)) === 'cancelled' || signal?.aborted)
-        ) {
-          source.destroy();
-          if (signal?.aborted) throw new Error('worker shutting down; the import will restart');
-          await repo.resetStaging(importId);
-          return;
         }
       }
-      await flush();
-      if ((await repo.status(importId)) === 'cancelled') {
-        await repo.resetStaging(importId);
+
+      await repo.stageAll(importId, stagedBatches());
+      if (cancelled || (await repo.status(importId)) === 'cancelled') {
+        await repo.dropStaging(importId);
         return;
       }
       await repo.apply(
@@ -356,7 +349,7 @@ export function createImportsService(deps: {
         error: error instanceof Error ? error.message.slice(0, 1000) : String(error).slice(0, 1000),
         finishedAt: clock.now(),
       });
-      await repo.resetStaging(importId);
+      await repo.dropStaging(importId);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { invitations, memberships, organizations, users } from '../../db/schema/index.js';
 import type { Role } from '../../http/access.js';
@@ -53,6 +53,16 @@ export function createOrganizationsRepo(db: Db) {
         .where(eq(organizations.id, orgId))
         .returning();
       return row ?? null;
+    },
+
+    /** For the CLI: an organization named by id or by exact (case-insensitive) name. */
+    async findByIdOrName(idOrName: string) {
+      const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
+      return db
+        .select({ id: organizations.id, name: organizations.name })
+        .from(organizations)
+        .where(isUuid ? eq(organizations.id, idOrName) : sql`lower(${organizations.name}) = lower(${idOrName})`)
+        .limit(2);
     },
 
     async find(orgId: string) {

@@ -19,7 +19,7 @@ export function createSuppressionsService(deps: { db: Db; clock: Clock }) {
       principal: Principal,
       query: { search?: string | undefined; cursor?: string | undefined; limit: number },
     ) {
-      const after = decodeCursor(query.cursor, 1);
+      const after = decodeCursor(query.cursor, ['string']);
       const rows = await repo.list(
         principal.orgId,
         query.search ? suppressionKey(query.search) : undefined,

@@ -43,11 +43,12 @@ export function Select<V extends string>({
       <SelectPrimitive.Trigger
         id={id}
         className={clsx(
-          'inline-flex w-full items-center justify-between gap-2 rounded-md border border-slate-300 bg-white px-3 text-left text-sm text-slate-900 shadow-xs',
+          'inline-flex items-center justify-between gap-2 rounded-md border border-slate-300 bg-white px-3 text-left text-sm text-slate-900 shadow-xs',
           'focus:border-indigo-500 focus:ring-3 focus:ring-indigo-500/20 focus:outline-hidden',
           'data-disabled:cursor-not-allowed data-disabled:bg-slate-50 data-disabled:text-slate-500',
           size === 'sm' ? 'h-8' : 'h-9',
-          className,
+          // Full width unless the caller sizes it; both at once would be a class conflict.
+          className ?? 'w-full',
         )}
         {...aria}
       >

@@ -4,7 +4,7 @@ import type { ComponentProps } from 'react';
 export function Table({ className, ...props }: ComponentProps<'table'>) {
   return (
     <div className="overflow-x-auto">
-      <table className={clsx('w-full text-left text-sm', className)} {...props} />
+      <table className={clsx('w-full text-left text-sm text-slate-700', className)} {...props} />
     </div>
   );
 }
@@ -31,5 +31,6 @@ export function TH({ className, ...props }: ComponentProps<'th'>) {
 }
 
 export function TD({ className, ...props }: ComponentProps<'td'>) {
-  return <td className={clsx('px-5 py-3 align-middle text-slate-700', className)} {...props} />;
+  // No text colour here: cells inherit the table's, so a className can colour one cell.
+  return <td className={clsx('px-5 py-3 align-middle', className)} {...props} />;
 }

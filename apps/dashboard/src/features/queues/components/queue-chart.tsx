@@ -51,7 +51,12 @@ export function QueueChart({ queues }: { queues: QueueCounts[] }) {
             cursor={{ fill: '#f1f5f9' }}
             contentStyle={{ borderRadius: 8, borderColor: '#e2e8f0', fontSize: 13 }}
           />
-          <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 13 }} />
+          <Legend
+            itemSorter={null}
+            iconType="circle"
+            iconSize={8}
+            wrapperStyle={{ fontSize: 13 }}
+          />
           {(Object.keys(STATE_COLORS) as (keyof typeof STATE_COLORS)[]).map((state) => (
             <Bar
               key={state}
