@@ -1,9 +1,15 @@
-import { and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { invitations, memberships, organizations, users } from '../../db/schema/index.js';
 import type { Role } from '../../http/access.js';
 
 export type InvitationRow = typeof invitations.$inferSelect;
+
+/**
+ * Keyset pages sort on created_at cut to milliseconds: cursors travel as JavaScript dates, and
+ * PostgreSQL's microseconds would otherwise make the boundary row reappear on the next page.
+ */
+const msCreatedAt = sql`date_trunc('milliseconds', ${memberships.createdAt})`;
 
 export function createOrganizationsRepo(db: Db) {
   return {
@@ -21,17 +27,11 @@ export function createOrganizationsRepo(db: Db) {
           and(
             eq(memberships.userId, userId),
             after
-              ? or(
-                  gt(memberships.createdAt, new Date(after[0])),
-                  and(
-                    eq(memberships.createdAt, new Date(after[0])),
-                    gt(memberships.orgId, after[1]),
-                  ),
-                )
+              ? sql`(${msCreatedAt}, ${memberships.orgId}) > (${after[0]}::timestamptz, ${after[1]}::uuid)`
               : undefined,
           ),
         )
-        .orderBy(asc(memberships.createdAt), asc(memberships.orgId))
+        .orderBy(asc(msCreatedAt), asc(memberships.orgId))
         .limit(limit);
     },
 
@@ -89,17 +89,11 @@ export function createOrganizationsRepo(db: Db) {
           and(
             eq(memberships.orgId, orgId),
             after
-              ? or(
-                  gt(memberships.createdAt, new Date(after[0])),
-                  and(
-                    eq(memberships.createdAt, new Date(after[0])),
-                    gt(memberships.userId, after[1]),
-                  ),
-                )
+              ? sql`(${msCreatedAt}, ${memberships.userId}) > (${after[0]}::timestamptz, ${after[1]}::uuid)`
               : undefined,
           ),
         )
-        .orderBy(asc(memberships.createdAt), asc(memberships.userId))
+        .orderBy(asc(msCreatedAt), asc(memberships.userId))
         .limit(limit);
     },
 
