@@ -38,7 +38,10 @@ async function rawCopy(url: string): Promise<number> {
     'create table raw_contacts (email text, first_name text, last_name text, phone text, company text, plan text, score text, tags text)',
   );
   const started = performance.now();
-  await pipeline(createReadStream(file), client.query(copyFrom('COPY raw_contacts FROM STDIN (FORMAT csv, HEADER true)')));
+  await pipeline(
+    createReadStream(file),
+    client.query(copyFrom('COPY raw_contacts FROM STDIN (FORMAT csv, HEADER true)')),
+  );
   const seconds = (performance.now() - started) / 1000;
   await client.end();
   return seconds;
@@ -46,13 +49,28 @@ async function rawCopy(url: string): Promise<number> {
 
 async function heraldImport(config: Parameters<typeof openRuntime>[0]) {
   const runtime = await openRuntime(config);
-  const services = createServices({ ...runtime, rateLimiter: createMemoryRateLimiter(systemClock), clock: systemClock });
+  const services = createServices({
+    ...runtime,
+    rateLimiter: createMemoryRateLimiter(systemClock),
+    clock: systemClock,
+  });
   const orgId = uuidv7();
   await runtime.database.db.insert(organizations).values({ id: orgId, name: 'Bench' });
-  const principal = { kind: 'user' as const, orgId, role: 'owner' as const, userId: null, apiKeyId: null };
+  const principal = {
+    kind: 'user' as const,
+    orgId,
+    role: 'owner' as const,
+    userId: null,
+    apiKeyId: null,
+  };
   const started = performance.now();
   const received = await services.imports.receive(createReadStream(file), 'bench.csv', () => false);
-  const created = await services.imports.create(principal, received, { mode: 'upsert', tags: [], resubscribe: false }, false);
+  const created = await services.imports.create(
+    principal,
+    received,
+    { mode: 'upsert', tags: [], resubscribe: false },
+    false,
+  );
   await services.imports.run(created.id, orgId);
   const seconds = (performance.now() - started) / 1000;
   const view = await services.imports.get(principal, created.id);

@@ -32,7 +32,11 @@ const SEGMENTS = {
     ],
   },
   anyOfThree: {
-    any: [{ tag: 'beta', op: 'has' }, { attribute: 'plan', op: 'eq', value: 'enterprise' }, { field: 'firstName', op: 'starts_with', value: 'gr' }],
+    any: [
+      { tag: 'beta', op: 'has' },
+      { attribute: 'plan', op: 'eq', value: 'enterprise' },
+      { field: 'firstName', op: 'starts_with', value: 'gr' },
+    ],
   },
 };
 
@@ -55,15 +59,27 @@ async function time(fn: () => Promise<unknown>) {
 const db = await freshDatabase('segment');
 try {
   const runtime = await openRuntime(db.config);
-  const services = createServices({ ...runtime, rateLimiter: createMemoryRateLimiter(systemClock), clock: systemClock });
+  const services = createServices({
+    ...runtime,
+    rateLimiter: createMemoryRateLimiter(systemClock),
+    clock: systemClock,
+  });
   const orgId = uuidv7();
   const noiseOrg = uuidv7();
   const d = runtime.database.db;
-  await d.insert(organizations).values([{ id: orgId, name: 'Bench' }, { id: noiseOrg, name: 'Noise' }]);
-  await d.execute(sql`insert into fields (id, org_id, key, label, type) values (${uuidv7()}, ${orgId}, 'score', 'Score', 'number')`);
+  await d.insert(organizations).values([
+    { id: orgId, name: 'Bench' },
+    { id: noiseOrg, name: 'Noise' },
+  ]);
+  await d.execute(
+    sql`insert into fields (id, org_id, key, label, type) values (${uuidv7()}, ${orgId}, 'score', 'Score', 'number')`,
+  );
   // Bulk-load with set-based SQL; a tenth as many rows for a second organization, so the
   // org filter matters as it would in a shared database.
-  for (const [org, n] of [[orgId, CONTACTS], [noiseOrg, Math.floor(CONTACTS / 10)]] as const) {
+  for (const [org, n] of [
+    [orgId, CONTACTS],
+    [noiseOrg, Math.floor(CONTACTS / 10)],
+  ] as const) {
     await d.execute(sql`
       insert into contacts (id, org_id, email, first_name, status, tags, attributes, created_at, updated_at)
       select gen_random_uuid(), ${org}, 'user' || i || '@example' || (i % 97) || '.com',
@@ -75,14 +91,27 @@ try {
       from generate_series(1, ${n}::int) as i`);
   }
   await d.execute(sql`analyze contacts`);
-  const principal = { kind: 'user' as const, orgId, role: 'owner' as const, userId: null, apiKeyId: null };
+  const principal = {
+    kind: 'user' as const,
+    orgId,
+    role: 'owner' as const,
+    userId: null,
+    apiKeyId: null,
+  };
 
-  const reference = await time(() => d.execute(sql`select count(*) from contacts where org_id = ${orgId}`));
+  const reference = await time(() =>
+    d.execute(sql`select count(*) from contacts where org_id = ${orgId}`),
+  );
   const results: Record<string, unknown> = {};
   for (const [name, definition] of Object.entries(SEGMENTS)) {
     const count = (await services.segments.preview(principal, definition)).count;
     const where = await services.segments.compileFor(orgId, definition);
-    const { count: _c, ...timing } = { count, ...(await time(() => d.execute(sql`select count(*) from contacts where org_id = ${orgId} and ${where}`))) };
+    const { count: _c, ...timing } = {
+      count,
+      ...(await time(() =>
+        d.execute(sql`select count(*) from contacts where org_id = ${orgId} and ${where}`),
+      )),
+    };
     results[name] = { count, ...timing };
   }
   process.stdout.write(

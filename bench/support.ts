@@ -31,6 +31,26 @@ export async function freshDatabase(label: string) {
   };
 }
 
-export const FIRST = ['Ana', 'Bob', 'Chloé', 'Dmitri', 'Eve', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jamal'];
-export const LAST = ['Müller', 'Smith', "O'Neil", 'García', 'Nguyen', 'Kowalski', 'Rossi', 'Haddad'];
+export const FIRST = [
+  'Ana',
+  'Bob',
+  'Chloé',
+  'Dmitri',
+  'Eve',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jamal',
+];
+export const LAST = [
+  'Müller',
+  'Smith',
+  "O'Neil",
+  'García',
+  'Nguyen',
+  'Kowalski',
+  'Rossi',
+  'Haddad',
+];
 export const PLANS = ['free', 'pro', 'team', 'enterprise'];

@@ -95,11 +95,18 @@ describe('herald CLI', () => {
 
     // herald import, against the same data dir, with its progress report.
     const csv = join(dataDir, 'people.csv');
-    writeFileSync(csv, 'Email Address,First Name\nann@example.com,Ann\nbad-address,Bad\nbo@example.com,Bo\n');
-    const imported = herald(['import', csv, '--org', 'cli org', '--tags', 'cli'], { HERALD_DATA_DIR: dataDir });
+    writeFileSync(
+      csv,
+      'Email Address,First Name\nann@example.com,Ann\nbad-address,Bad\nbo@example.com,Bo\n',
+    );
+    const imported = herald(['import', csv, '--org', 'cli org', '--tags', 'cli'], {
+      HERALD_DATA_DIR: dataDir,
+    });
     expect(await imported.exited).toBe(0);
     expect(imported.output()).toContain('100%');
-    expect(imported.output()).toContain('completed: 2 inserted, 0 updated, 0 skipped, 0 duplicates merged, 1 rejected');
+    expect(imported.output()).toContain(
+      'completed: 2 inserted, 0 updated, 0 skipped, 0 duplicates merged, 1 rejected',
+    );
     const unknownOrg = herald(['import', csv, '--org', 'nope'], { HERALD_DATA_DIR: dataDir });
     expect(await unknownOrg.exited).toBe(1);
     expect(unknownOrg.output()).toContain('no organization matches "nope"');

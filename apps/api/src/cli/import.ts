@@ -27,7 +27,11 @@ function bar(percent: number, width = 30): string {
  * `herald import contacts.csv --org <id|name>`: the same import the API runs, in this process,
  * with a progress bar. Returns the exit code.
  */
-export async function runImportCommand(config: Config, cmd: ImportCommand, out: NodeJS.WriteStream = process.stderr): Promise<number> {
+export async function runImportCommand(
+  config: Config,
+  cmd: ImportCommand,
+  out: NodeJS.WriteStream = process.stderr,
+): Promise<number> {
   const size = await stat(cmd.file).then(
     (s) => s.size,
     () => -1,
@@ -39,27 +43,54 @@ export async function runImportCommand(config: Config, cmd: ImportCommand, out: 
   const options = ImportOptionsSchema.safeParse({
     ...(cmd.mode ? { mode: cmd.mode } : {}),
     ...(cmd.list ? { listId: cmd.list } : {}),
-    ...(cmd.tags ? { tags: cmd.tags.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+    ...(cmd.tags
+      ? {
+          tags: cmd.tags
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        }
+      : {}),
     resubscribe: Boolean(cmd.resubscribe),
   });
   if (!options.success) {
-    out.write(`herald import: ${options.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+    out.write(
+      `herald import: ${options.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`,
+    );
     return 1;
   }
   const runtime = await openRuntime(config);
   try {
     const orgs = await createOrganizationsRepo(runtime.database.db).findByIdOrName(cmd.org);
     if (orgs.length !== 1) {
-      out.write(`herald import: ${orgs.length === 0 ? 'no organization matches' : 'several organizations match'} "${cmd.org}"; pass its id\n`);
+      out.write(
+        `herald import: ${orgs.length === 0 ? 'no organization matches' : 'several organizations match'} "${cmd.org}"; pass its id\n`,
+      );
       return 1;
     }
     const org = orgs[0]!;
-    const services = createServices({ ...runtime, rateLimiter: createMemoryRateLimiter(systemClock), clock: systemClock });
-    const principal = { kind: 'user' as const, orgId: org.id, role: 'owner' as const, userId: null, apiKeyId: null };
-    const received = await services.imports.receive(createReadStream(cmd.file), basename(cmd.file), () => false);
+    const services = createServices({
+      ...runtime,
+      rateLimiter: createMemoryRateLimiter(systemClock),
+      clock: systemClock,
+    });
+    const principal = {
+      kind: 'user' as const,
+      orgId: org.id,
+      role: 'owner' as const,
+      userId: null,
+      apiKeyId: null,
+    };
+    const received = await services.imports.receive(
+      createReadStream(cmd.file),
+      basename(cmd.file),
+      () => false,
+    );
     const created = await services.imports.create(principal, received, options.data, false);
     for (const warning of created.warnings) out.write(`warning: ${warning}\n`);
-    out.write(`Importing ${basename(cmd.file)} (${created.encoding}, "${created.delimiter === '\t' ? '\\t' : created.delimiter}") into ${org.name}\n`);
+    out.write(
+      `Importing ${basename(cmd.file)} (${created.encoding}, "${created.delimiter === '\t' ? '\\t' : created.delimiter}") into ${org.name}\n`,
+    );
 
     const started = Date.now();
     const render = async () => {

@@ -157,7 +157,8 @@ describe('hostile input never produces a 500', () => {
         }
       }
       if (route.method === 'GET') {
-        const forged = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+        const forged = (parts: unknown[]) =>
+          Buffer.from(JSON.stringify(parts)).toString('base64url');
         for (const query of [
           `cursor=${forged(['x'])}`,
           `cursor=${forged(['not-a-date', 'x'])}`,

@@ -138,7 +138,8 @@ export function createImportsRepo(database: Database) {
         await database.copyFrom(
           `COPY ${stagingName(importId)} (${COPY_COLUMNS}) FROM STDIN`,
           (async function* () {
-            for await (const rows of batches) if (rows.length > 0) yield rows.map(copyLine).join('');
+            for await (const rows of batches)
+              if (rows.length > 0) yield rows.map(copyLine).join('');
           })(),
         );
         return;
@@ -146,7 +147,8 @@ export function createImportsRepo(database: Database) {
       const table = stagingTable(importId);
       // PGlite has no COPY FROM STDIN; multi-row INSERTs stay under the 65k bind-parameter limit.
       for await (const rows of batches) {
-        for (let i = 0; i < rows.length; i += 2000) await db.insert(table).values(rows.slice(i, i + 2000));
+        for (let i = 0; i < rows.length; i += 2000)
+          await db.insert(table).values(rows.slice(i, i + 2000));
       }
     },
 
@@ -176,11 +178,18 @@ export function createImportsRepo(database: Database) {
     async apply(o: ApplyOptions, finish: Partial<typeof imports.$inferInsert>) {
       const staging = sql.raw(stagingName(o.importId));
       return db.transaction(async (tx) => {
-        const [counts] = rowsOf<{ total: number; distinct: number }>(
-          await tx.execute(sql`select count(*)::int as total, count(distinct email_lower)::int as "distinct"
-                               from ${staging}`),
+        // Resolve duplicates once (last row wins) into a temporary table both statements read,
+        // instead of sorting the staged rows again for each of them.
+        const src = sql.raw(`${stagingName(o.importId)}_src`);
+        await tx.execute(
+          sql`create temp table ${src} on commit drop as
+              select distinct on (email_lower) * from ${staging} order by email_lower, line desc`,
         );
-        const src = sql`(select distinct on (email_lower) * from ${staging} order by email_lower, line desc)`;
+        const [counts] = rowsOf<{ total: number; distinct: number }>(
+          await tx.execute(sql`select (select count(*)::int from ${staging}) as total,
+                                      (select count(*)::int from ${src}) as "distinct"`),
+        );
+        await tx.execute(sql`analyze ${src}`);
         const suppressed = (col: SQL) =>
           sql`exists (select 1 from suppressions sp where sp.org_id = ${o.orgId} and sp.email = ${col})`;
         const addToList = (ids: SQL) =>

@@ -191,11 +191,12 @@ export function createImportsService(deps: {
         options,
         createdBy: principal.userId,
       });
-      if (enqueue) await queue.enqueue(
-        'imports.run',
-        { importId: row.id, orgId: principal.orgId },
-        { jobId: `imports.run.${row.id}`, orgId: principal.orgId },
-      );
+      if (enqueue)
+        await queue.enqueue(
+          'imports.run',
+          { importId: row.id, orgId: principal.orgId },
+          { jobId: `imports.run.${row.id}`, orgId: principal.orgId },
+        );
       return { ...present(row), warnings: d.warnings };
     },
 
@@ -305,7 +306,11 @@ export function createImportsService(deps: {
           yield staged;
           batches += 1;
           if (batches % 10 === 0) {
-            await repo.update(importId, { rowsProcessed: processed, failed, bytesProcessed: bytesRead });
+            await repo.update(importId, {
+              rowsProcessed: processed,
+              failed,
+              bytesProcessed: bytesRead,
+            });
             // A cancel or shutdown stops the run between batches; staging is discarded.
             if (signal?.aborted) throw new Error('worker shutting down; the import will restart');
             if ((await repo.status(importId)) === 'cancelled') {

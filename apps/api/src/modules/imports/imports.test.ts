@@ -163,14 +163,12 @@ describe('CSV import', () => {
       url: '/api/v1/contacts',
       payload: { email: 'gone@example.com', status: 'unsubscribed' },
     });
-    await t.database.db
-      .insert(suppressions)
-      .values({
-        id: uuidv7(),
-        orgId: s.organization.id,
-        email: 'never@example.com',
-        reason: 'complaint',
-      });
+    await t.database.db.insert(suppressions).values({
+      id: uuidv7(),
+      orgId: s.organization.id,
+      email: 'never@example.com',
+      reason: 'complaint',
+    });
     const csv =
       'email,first name,status\ngone@example.com,Gone,subscribed\nnever@example.com,Never,subscribed\nnew@example.com,New,\n';
     const first = await importFile(s, csv, { listId: list.id });
@@ -321,5 +319,100 @@ describe('CSV import', () => {
       url: `/api/v1/imports/${done.id}`,
     });
     expect(cancelDone.statusCode).toBe(409);
+  });
+});
+
+describe('CSV import crash safety', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('a run that dies mid-file applies nothing; the retried run starts over and applies every row once', async () => {
+    const s = await t.register();
+    const rows = Array.from({ length: 25_000 }, (_, i) => `person${i}@example.com,Person ${i}`);
+    const csv = `email,first name\n${rows.join('\n')}\nbroken-address,X\n`;
+    const principal = {
+      kind: 'user' as const,
+      orgId: s.organization.id,
+      role: 'owner' as const,
+      userId: null,
+      apiKeyId: null,
+    };
+    const { Readable } = await import('node:stream');
+    const received = await t.services.imports.receive(
+      Readable.from([Buffer.from(csv)]),
+      'big.csv',
+      () => false,
+    );
+    const created = await t.services.imports.create(
+      principal,
+      received,
+      { mode: 'upsert', tags: [], resubscribe: false },
+      false,
+    );
+
+    // The worker is told to stop (as on SIGTERM or a lost lease) while rows are being staged.
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      t.services.imports.run(created.id, s.organization.id, controller.signal),
+    ).rejects.toThrow(/shutting down/);
+    const midway = await t.services.imports.get(principal, created.id);
+    expect(midway.status).toBe('running');
+    expect(midway.rowsProcessed).toBeGreaterThan(0);
+    const none = await t.database.db
+      .select()
+      .from(contacts)
+      .where(eq(contacts.orgId, s.organization.id));
+    expect(none).toHaveLength(0);
+
+    await t.services.imports.run(created.id, s.organization.id);
+    const done = await t.services.imports.get(principal, created.id);
+    expect(done).toMatchObject({
+      status: 'completed',
+      inserted: 25_000,
+      failed: 1,
+      rowsProcessed: 25_001,
+    });
+    const all = await t.database.db
+      .select({ email: contacts.email })
+      .from(contacts)
+      .where(eq(contacts.orgId, s.organization.id));
+    expect(all).toHaveLength(25_000);
+    // A late duplicate delivery of the job finds the import finished and does nothing.
+    await t.services.imports.run(created.id, s.organization.id);
+    expect((await t.services.imports.get(principal, created.id)).inserted).toBe(25_000);
+  }, 60_000);
+
+  it('an import whose job keeps failing ends visibly failed with the reason', async () => {
+    const s = await t.register();
+    const principal = {
+      kind: 'user' as const,
+      orgId: s.organization.id,
+      role: 'owner' as const,
+      userId: null,
+      apiKeyId: null,
+    };
+    const { Readable } = await import('node:stream');
+    const received = await t.services.imports.receive(
+      Readable.from([Buffer.from('email\na@example.com\n')]),
+      'gone.csv',
+      () => false,
+    );
+    const created = await t.services.imports.create(
+      principal,
+      received,
+      { mode: 'upsert', tags: [], resubscribe: false },
+      false,
+    );
+    await t.services.imports.discard(received);
+    await expect(t.services.imports.run(created.id, s.organization.id)).rejects.toThrow();
+    await t.services.imports.markFailed(created.id, new Error('the uploaded file is gone'));
+    expect(await t.services.imports.get(principal, created.id)).toMatchObject({
+      status: 'failed',
+      error: 'the uploaded file is gone',
+    });
   });
 });

@@ -57,11 +57,17 @@ export function createOrganizationsRepo(db: Db) {
 
     /** For the CLI: an organization named by id or by exact (case-insensitive) name. */
     async findByIdOrName(idOrName: string) {
-      const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
+      const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
+        idOrName,
+      );
       return db
         .select({ id: organizations.id, name: organizations.name })
         .from(organizations)
-        .where(isUuid ? eq(organizations.id, idOrName) : sql`lower(${organizations.name}) = lower(${idOrName})`)
+        .where(
+          isUuid
+            ? eq(organizations.id, idOrName)
+            : sql`lower(${organizations.name}) = lower(${idOrName})`,
+        )
         .limit(2);
     },
 

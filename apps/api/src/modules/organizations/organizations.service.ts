@@ -51,7 +51,8 @@ export function createOrganizationsService(deps: {
     },
 
     async listMine(principal: Principal, query: { cursor?: string | undefined; limit: number }) {
-      const after = decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string] | undefined;
+      const after = decodeCursor(query.cursor, ['timestamp', 'uuid']) as
+        [string, string] | undefined;
       const rows = await repo.listForUser(principal.userId!, query.limit + 1, after);
       return toPage(rows, query.limit, (r) => [r.createdAt.toISOString(), r.id]);
     },
@@ -68,7 +69,8 @@ export function createOrganizationsService(deps: {
     },
 
     async listMembers(principal: Principal, query: { cursor?: string | undefined; limit: number }) {
-      const after = decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string] | undefined;
+      const after = decodeCursor(query.cursor, ['timestamp', 'uuid']) as
+        [string, string] | undefined;
       const rows = await repo.listMembers(principal.orgId, query.limit + 1, after);
       return toPage(rows, query.limit, (r) => [r.createdAt.toISOString(), r.userId]);
     },
