@@ -24,6 +24,8 @@ import { registerAccessControl, type RouteEntry } from './http/access.js';
 import { registerErrorHandling, sendNoRoute } from './http/errors.js';
 import type { AppJobCatalog } from './jobs/catalog.js';
 import { importsRoutes } from './modules/imports/imports.routes.js';
+import { registerIdempotency } from './modules/idempotency/idempotency.hooks.js';
+import { createIdempotencyRepo } from './modules/idempotency/idempotency.repo.js';
 import { createServices, type Services } from './services.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { contactsRoutes } from './modules/contacts/contacts.routes.js';
@@ -127,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   metrics.watchQueue(() => queue.counts());
 
   // First hook: even a request refused by access control carries its id and gets a span.
+  registerIdempotency(app, createIdempotencyRepo(database.db));
   app.decorateRequest('span', undefined);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -198,7 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         title: 'Herald API',
         version: '1.0.0',
         description:
-          'Herald marketing automation API. Authenticate with `Authorization: Bearer <access token | API key>`. Errors are application/problem+json (RFC 9457) with a stable `code`.',
+          'Herald marketing automation API. Authenticate with `Authorization: Bearer <access token | API key>`. Errors are application/problem+json (RFC 9457) with a stable `code`. Authenticated POSTs accept `Idempotency-Key`: a retry with the same key and body replays the first response (header `idempotent-replayed: true`).',
       },
       servers: [{ url: config.publicUrl }],
       components: {

@@ -8,6 +8,7 @@ import { createAuthService } from './modules/auth/auth.service.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
 import { createContactsService } from './modules/contacts/contacts.service.js';
 import { createFieldsService } from './modules/fields/fields.service.js';
+import { createIdempotencyRepo } from './modules/idempotency/idempotency.repo.js';
 import { createImportsRepo } from './modules/imports/imports.repo.js';
 import { createImportsService } from './modules/imports/imports.service.js';
 import { createFailedJobsRepo } from './modules/jobs/failed-jobs.repo.js';
@@ -73,6 +74,7 @@ export function createServices(deps: ServiceDeps) {
         const now = clock.now().getTime();
         await authRepo.purgeRefreshTokens(new Date(now - DAY_MS));
         await organizationsRepo.purgeInvitations(new Date(now - 30 * DAY_MS));
+        await createIdempotencyRepo(db).purge(new Date(now - DAY_MS));
       },
     },
   };

@@ -9,3 +9,4 @@ export * from './failed-jobs.js';
 export * from './contacts.js';
 export * from './segments.js';
 export * from './imports.js';
+export * from './idempotency-keys.js';
