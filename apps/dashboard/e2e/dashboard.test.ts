@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../api/src/config.js';
 import { createFailedJobsRepo } from '../../api/src/modules/jobs/failed-jobs.repo.js';
-import { startHerald, type RunningHerald } from '../../api/src/server.js';
+import type { RunningHerald } from '../../api/src/server.js';
+import {
+  buildDashboard,
+  launchBrowser,
+  newContext,
+  screenshot,
+  screenshotFailure,
+  startTestHerald,
+  type TestHerald,
+} from './harness.js';
 
 /**
  * The dashboard in a real browser against a real Herald (embedded PGlite, in-process worker):
  * what a marketer does on day one, through the UI only.
  */
-
-const DASHBOARD_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 const owner = {
   name: 'Ada Lovelace',
@@ -25,14 +25,13 @@ const owner = {
   organization: 'Lovelace Analytics',
 };
 
-let dataDir: string;
+let server: TestHerald;
 let herald: RunningHerald;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-const shot = (name: string, target: Page = page) =>
-  target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string, target: Page = page) => screenshot(target, name);
 
 const pathname = (target: Page = page) => new URL(target.url()).pathname;
 
@@ -49,64 +48,24 @@ async function logIn(email: string, password: string, target: Page = page) {
 }
 
 beforeAll(async () => {
-  // Always serve what the source says now, not a stale dist from an earlier build. Vitest sets
-  // NODE_ENV=test, which would make Vite bundle React's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: DASHBOARD_ROOT, logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  await mkdir(SCREENSHOTS, { recursive: true });
-  dataDir = await mkdtemp(join(tmpdir(), 'herald-e2e-'));
-  herald = await startHerald(
-    loadConfig({ HERALD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
-  );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  // Reduced motion: screenshots show settled screens, not fades half-way through.
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    reducedMotion: 'reduce',
-  });
-  context.setDefaultTimeout(15_000);
+  await buildDashboard();
+  server = await startTestHerald();
+  herald = server.herald;
+  browser = await launchBrowser();
+  context = await newContext(browser);
   page = await context.newPage();
 }, 120_000);
 
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  await herald?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 describe('dashboard', () => {
   beforeEach(({ task, onTestFailed }) => {
     // What the browser showed when a step failed is the fastest way to see why.
-    onTestFailed(async () => {
-      const name = task.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      const pages = browser?.contexts().flatMap((c) => c.pages()) ?? [];
-      await Promise.all(
-        pages.map((open, index) =>
-          open.screenshot({
-            path: join(SCREENSHOTS, `failed-${name}-${index}.png`),
-            fullPage: true,
-          }),
-        ),
-      );
-    });
+    onTestFailed(() => screenshotFailure(browser, task.name));
   });
 
   it('registers, logs out, logs back in and creates an API key that works', async () => {
@@ -210,10 +169,7 @@ describe('dashboard', () => {
     await shot('09-members-invited');
 
     // A fresh browser profile: the teammate has no session and no account yet.
-    const guest = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      reducedMotion: 'reduce',
-    });
+    const guest = await newContext(browser);
     const guestPage = await guest.newPage();
     await guestPage.goto(link);
     await guestPage.getByRole('heading', { name: 'Join your team on Herald' }).waitFor();

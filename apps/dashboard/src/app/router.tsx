@@ -5,15 +5,24 @@ import { ApiKeysPage } from '../features/api-keys/components/api-keys-page';
 import { LoginPage } from '../features/auth/components/login-page';
 import { RegisterPage } from '../features/auth/components/register-page';
 import { ComingSoonPage } from '../features/coming-soon/components/coming-soon-page';
+import { ContactPage } from '../features/contacts/components/contact-page';
+import { ContactsPage } from '../features/contacts/components/contacts-page';
+import { FieldsPage } from '../features/fields/components/fields-page';
+import { ImportPage } from '../features/imports/components/import-page';
+import { ImportWizardPage } from '../features/imports/components/import-wizard-page';
 import { InvitePage } from '../features/invitations/components/invite-page';
+import { ListsPage } from '../features/lists/components/lists-page';
 import { MembersPage } from '../features/members/components/members-page';
 import { OverviewPage } from '../features/overview/components/overview-page';
+import { SegmentBuilderPage } from '../features/segments/components/segment-builder-page';
+import { SegmentsPage } from '../features/segments/components/segments-page';
+import { SuppressionsPage } from '../features/suppressions/components/suppressions-page';
 import { NotFoundPage } from './not-found-page';
 
 // Recharts is the heaviest dependency; only the queues screen needs it.
 const QueuesPage = lazy(() => import('../features/queues/components/queues-page'));
 
-const SOON = ['contacts', 'segments', 'templates', 'campaigns', 'flows', 'senders'] as const;
+const SOON = ['templates', 'campaigns', 'flows', 'senders'] as const;
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -24,9 +33,20 @@ export const router = createBrowserRouter([
     element: <AppLayout />,
     children: [
       { index: true, element: <OverviewPage /> },
+      { path: 'contacts', element: <ContactsPage /> },
+      { path: 'contacts/lists', element: <ListsPage /> },
+      { path: 'contacts/suppressions', element: <SuppressionsPage /> },
+      { path: 'contacts/import', element: <ImportWizardPage /> },
+      { path: 'contacts/imports', element: <Navigate to="/contacts/import" replace /> },
+      { path: 'contacts/imports/:id', element: <ImportPage /> },
+      { path: 'contacts/:id', element: <ContactPage /> },
+      { path: 'segments', element: <SegmentsPage /> },
+      { path: 'segments/new', element: <SegmentBuilderPage /> },
+      { path: 'segments/:id', element: <SegmentBuilderPage /> },
       ...SOON.map((feature) => ({ path: feature, element: <ComingSoonPage feature={feature} /> })),
       { path: 'settings', element: <Navigate to="/settings/members" replace /> },
       { path: 'settings/members', element: <MembersPage /> },
+      { path: 'settings/fields', element: <FieldsPage /> },
       { path: 'settings/api-keys', element: <ApiKeysPage /> },
       { path: 'system', element: <Navigate to="/system/queues" replace /> },
       { path: 'system/queues', element: <QueuesPage /> },

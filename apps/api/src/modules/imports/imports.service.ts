@@ -66,12 +66,21 @@ export function createImportsService(deps: {
     isComplete: boolean,
     orgId: string,
     explicit?: Record<string, string>,
+    /** The preview shows a file without an email column (so the user can map one); imports refuse it. */
+    requireEmail = true,
   ) {
     const preview = await inspectCsv(firstBytes, { isComplete });
     if (preview.header.length === 0)
       throw new AppError('unprocessable', 'The file has no header row.');
     const mapping = mapColumns(preview.header, await repo.fieldDefinitions(orgId), explicit);
-    if (!mapping.columns.some((c) => c.target.kind === 'field' && c.target.field === 'email')) {
+    const hasEmail = mapping.columns.some(
+      (c) => c.target.kind === 'field' && c.target.field === 'email',
+    );
+    if (!hasEmail && !requireEmail) {
+      mapping.warnings.push(
+        'No column holds email addresses. Map one to "email" before importing.',
+      );
+    } else if (!hasEmail) {
       throw new AppError('unprocessable', 'No column holds email addresses. Map one to "email".', {
         errors: [
           {
@@ -123,7 +132,7 @@ export function createImportsService(deps: {
       mapping?: Record<string, string>,
     ) {
       if (prefix.length === 0) throw new AppError('unprocessable', 'The file is empty.');
-      const d = await describe(prefix, isComplete, principal.orgId, mapping);
+      const d = await describe(prefix, isComplete, principal.orgId, mapping, false);
       return {
         encoding: d.encoding,
         delimiter: d.delimiter,

@@ -252,6 +252,26 @@ describe('CSV import', () => {
     });
     expect(body.columns.map((c) => c.target.field)).toEqual(['email', 'firstName', 'phone']);
     expect(await contactsOf(s.organization.id)).toEqual([]);
+
+    // A file whose email column isn't recognized still previews, so the user can map it.
+    const unknown = await t.call(s.accessToken, {
+      method: 'POST',
+      url: '/api/v1/imports/preview',
+      ...multipart('Kontakt;Name\na@b.co;A\n'),
+    });
+    expect(unknown.statusCode).toBe(200);
+    expect(unknown.json()).toMatchObject({
+      header: ['Kontakt', 'Name'],
+      warnings: [expect.stringContaining('email')],
+    });
+    const mapped = await t.call(s.accessToken, {
+      method: 'POST',
+      url: '/api/v1/imports/preview',
+      ...multipart('Kontakt;Name\na@b.co;A\n', { mapping: { Kontakt: 'email' } }),
+    });
+    expect(
+      (mapped.json() as { columns: { target: { field?: string } }[] }).columns[0]!.target.field,
+    ).toBe('email');
   });
 
   it('refuses files it cannot use with a clear 4xx and leaves nothing behind', async () => {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { listMembers, lists } from '../../db/schema/index.js';
+import { listMembers, lists, segments } from '../../db/schema/index.js';
 import { contactsWhere, countChanged, type ContactFilter } from '../contacts/contacts.repo.js';
 
 const columns = {
@@ -65,6 +65,19 @@ export function createListsRepo(db: Db) {
         .where(and(eq(lists.orgId, orgId), eq(lists.id, id)))
         .returning({ id: lists.id });
       return rows.length > 0;
+    },
+
+    /** Segments whose rules test membership of this list. */
+    async segmentsUsing(orgId: string, id: string) {
+      return db
+        .select({ name: segments.name })
+        .from(segments)
+        .where(
+          and(
+            eq(segments.orgId, orgId),
+            sql`${segments.definition} @? ${`$.** ? (@.list == "${id}")`}::jsonpath`,
+          ),
+        );
     },
 
     async delete(orgId: string, id: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/client.js';
 import type { Principal } from '../../http/access.js';
-import { notFound } from '../../http/errors.js';
+import { AppError, notFound } from '../../http/errors.js';
 import { toPage } from '../../http/pagination.js';
 import type { Clock } from '../../platform/clock.js';
 import { decodeKeyCursor } from '../contacts/contacts.service.js';
@@ -60,6 +60,15 @@ export function createListsService(deps: { db: Db; clock: Clock }) {
 
     /** Deleting a list removes its memberships, never the contacts. */
     async remove(principal: Principal, id: string) {
+      if (!(await repo.exists(principal.orgId, id))) throw notFound('List');
+      // A segment that tests this list would stop working; same rule as deleting a segment.
+      const users = await repo.segmentsUsing(principal.orgId, id);
+      if (users.length > 0) {
+        throw new AppError(
+          'conflict',
+          `List is used by segment(s): ${users.map((s) => s.name).join(', ')}. Change those first.`,
+        );
+      }
       if (!(await repo.delete(principal.orgId, id))) throw notFound('List');
     },
 

@@ -72,6 +72,20 @@ describe('lists', () => {
     ).toEqual([second.id]);
   });
 
+  it('refuses to delete a list a segment tests, naming the segment', async () => {
+    const owner = await t.register();
+    const list = await newList(owner, 'Members');
+    const seg = await call(owner, 'POST', '/segments', {
+      name: 'On the list',
+      definition: { list: list.id, op: 'in' },
+    });
+    expect(seg.statusCode).toBe(201);
+    const refused = await call(owner, 'DELETE', `/lists/${list.id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toContain('On the list');
+    expect((await call(owner, 'GET', `/lists/${list.id}`)).statusCode).toBe(200);
+  });
+
   it('pages through lists newest first', async () => {
     const owner = await t.register();
     const made: string[] = [];

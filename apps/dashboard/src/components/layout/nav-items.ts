@@ -1,4 +1,5 @@
 import {
+  Braces,
   FileText,
   Filter,
   KeyRound,
@@ -29,8 +30,8 @@ export const NAV_SECTIONS: NavSection[] = [
   {
     items: [
       { to: '/', label: 'Overview', icon: LayoutDashboard },
-      { to: '/contacts', label: 'Contacts', icon: Users, isSoon: true },
-      { to: '/segments', label: 'Segments', icon: Filter, isSoon: true },
+      { to: '/contacts', label: 'Contacts', icon: Users },
+      { to: '/segments', label: 'Segments', icon: Filter },
       { to: '/templates', label: 'Templates', icon: FileText, isSoon: true },
       { to: '/campaigns', label: 'Campaigns', icon: Send, isSoon: true },
       { to: '/flows', label: 'Flows', icon: Workflow, isSoon: true },
@@ -41,6 +42,7 @@ export const NAV_SECTIONS: NavSection[] = [
     label: 'Settings',
     items: [
       { to: '/settings/members', label: 'Members', icon: UsersRound },
+      { to: '/settings/fields', label: 'Contact fields', icon: Braces },
       { to: '/settings/api-keys', label: 'API keys', icon: KeyRound },
     ],
   },

@@ -33,7 +33,7 @@ export function FieldShell({ id, label, hint, error, children, className }: Fiel
 export const describedBy = (id: string, error?: string, hint?: ReactNode): string | undefined =>
   error ? `${id}-error` : hint ? `${id}-hint` : undefined;
 
-interface TextFieldProps extends Omit<ComponentProps<'input'>, 'id'> {
+interface TextFieldProps extends Omit<ComponentProps<'input'>, 'id' | 'size'> {
   label: ReactNode;
   hint?: ReactNode;
   error?: string | undefined;

@@ -20,7 +20,10 @@ interface SelectProps<V extends string> {
   /** Accessible name when there is no visible label. */
   'aria-label'?: string | undefined;
   'aria-describedby'?: string | undefined;
+  'aria-invalid'?: boolean | undefined;
   size?: 'sm' | 'md';
+  /** Shown while no option is chosen (value ""). */
+  placeholder?: string | undefined;
 }
 
 export function Select<V extends string>({
@@ -31,6 +34,7 @@ export function Select<V extends string>({
   disabled,
   className,
   size = 'md',
+  placeholder,
   ...aria
 }: SelectProps<V>) {
   const selected = options.find((option) => option.value === value);
@@ -45,6 +49,7 @@ export function Select<V extends string>({
         className={clsx(
           'inline-flex items-center justify-between gap-2 rounded-md border border-slate-300 bg-white px-3 text-left text-sm text-slate-900 shadow-xs',
           'focus:border-indigo-500 focus:ring-3 focus:ring-indigo-500/20 focus:outline-hidden',
+          'aria-invalid:border-red-500 data-placeholder:text-slate-400',
           'data-disabled:cursor-not-allowed data-disabled:bg-slate-50 data-disabled:text-slate-500',
           size === 'sm' ? 'h-8' : 'h-9',
           // Full width unless the caller sizes it; both at once would be a class conflict.
@@ -52,7 +57,9 @@ export function Select<V extends string>({
         )}
         {...aria}
       >
-        <SelectPrimitive.Value>{selected?.label}</SelectPrimitive.Value>
+        <span className="min-w-0 truncate">
+          <SelectPrimitive.Value placeholder={placeholder}>{selected?.label}</SelectPrimitive.Value>
+        </span>
         <SelectPrimitive.Icon>
           <ChevronDown className="size-4 text-slate-500" aria-hidden />
         </SelectPrimitive.Icon>
@@ -103,7 +110,12 @@ export function SelectField<V extends string>({
   const id = useId();
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} className={containerClassName}>
-      <Select id={id} aria-describedby={describedBy(id, error, hint)} {...props} />
+      <Select
+        id={id}
+        aria-describedby={describedBy(id, error, hint)}
+        aria-invalid={error ? true : undefined}
+        {...props}
+      />
     </FieldShell>
   );
 }

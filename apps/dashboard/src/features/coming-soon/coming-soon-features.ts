@@ -1,4 +1,4 @@
-import { FileText, Filter, Mail, Send, Users, Workflow, type LucideIcon } from 'lucide-react';
+import { FileText, Mail, Send, Workflow, type LucideIcon } from 'lucide-react';
 
 export interface ComingSoonFeature {
   title: string;
@@ -9,30 +9,6 @@ export interface ComingSoonFeature {
 }
 
 export const COMING_SOON: Record<string, ComingSoonFeature> = {
-  contacts: {
-    title: 'Contacts',
-    icon: Users,
-    headline: 'Your whole audience, in one place',
-    summary:
-      'Contacts are the people you email. Each one keeps their details, subscription status and history with you.',
-    capabilities: [
-      'Import from CSV, or keep contacts in sync from your product through the API',
-      'Custom fields and tags for anything you know about a contact',
-      'A timeline of every message, open, click and event per contact',
-    ],
-  },
-  segments: {
-    title: 'Segments',
-    icon: Filter,
-    headline: 'Group contacts by who they are and what they do',
-    summary:
-      'Segments are saved rules that always stay up to date, so the right people get the right message.',
-    capabilities: [
-      'Combine fields, tags, events and email engagement in one rule',
-      'See how many contacts match as you build the rule',
-      'Use segments as campaign audiences and to start flows',
-    ],
-  },
   templates: {
     title: 'Templates',
     icon: FileText,

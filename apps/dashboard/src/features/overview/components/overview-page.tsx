@@ -2,6 +2,7 @@ import clsx from 'clsx';
 import {
   ArrowRight,
   CircleCheck,
+  FileUp,
   KeyRound,
   Layers,
   Send,
@@ -16,6 +17,7 @@ import { PageHeader } from '../../../components/ui/page-header';
 import { formatNumber } from '../../../lib/format';
 import { useApiKeys } from '../../api-keys/api';
 import { useSession } from '../../auth/session-hooks';
+import { useHasContacts } from '../../contacts/api';
 import { useMembers } from '../../members/api';
 import { useCan } from '../../organizations/api';
 import { useQueueStats } from '../../queues/api';
@@ -23,6 +25,8 @@ import { useQueueStats } from '../../queues/api';
 export function OverviewPage() {
   const session = useSession();
   const isAdmin = useCan('admin');
+  const canEdit = useCan('editor');
+  const hasContacts = useHasContacts();
   const members = useMembers();
   const keys = useApiKeys(isAdmin);
   const stats = useQueueStats(false);
@@ -72,10 +76,27 @@ export function OverviewPage() {
               }
             />
             <Step
+              icon={FileUp}
+              isDone={hasContacts.data === true}
+              title="Import your contacts"
+              description={
+                canEdit
+                  ? 'Upload a CSV from your CRM, newsletter tool or a spreadsheet. Herald maps the columns for you.'
+                  : 'Ask an editor to import your contacts from a CSV file.'
+              }
+              action={
+                canEdit ? (
+                  <StepLink to="/contacts/import">Import</StepLink>
+                ) : (
+                  <StepLink to="/contacts">See contacts</StepLink>
+                )
+              }
+            />
+            <Step
               icon={Send}
               isDone={false}
-              title="Import contacts and send your first campaign"
-              description="Contacts, segments, templates and campaigns are on their way."
+              title="Send your first campaign"
+              description="Templates and campaigns are on their way. Meanwhile, group your contacts into segments."
               action={<Badge tone="brand">Coming soon</Badge>}
             />
           </ol>
