@@ -142,7 +142,7 @@ describe('audience', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from('Kontakt;Name\nmia@example.com;Mia\n'),
     });
-    await page.getByText('No column holds email addresses').waitFor();
+    await page.getByText('No column holds email addresses').first().waitFor();
     await choose(
       page,
       page.getByRole('combobox', { name: 'Which column holds the email addresses?' }),
@@ -195,7 +195,7 @@ describe('audience', () => {
     await page.getByText('Updating preview…').waitFor({ state: 'detached' });
     expect(await mappingOf('Company Name').textContent()).toBe('Don’t import');
     await choose(page, mappingOf('Email'), 'Don’t import');
-    await page.getByText('No column holds email addresses').waitFor();
+    await page.getByText('No column holds email addresses').first().waitFor();
     expect(await page.getByRole('button', { name: 'Continue' }).isDisabled()).toBe(true);
     await choose(page, mappingOf('Email'), 'Email');
     await page.getByText('No column holds email addresses').waitFor({ state: 'detached' });

@@ -101,6 +101,17 @@ export function MappingStep({
 
   return (
     <div className="space-y-6">
+      {!hasEmail && (
+        <Card>
+          <CardBody className="space-y-4">
+            <Alert variant="warning" title="No column holds email addresses">
+              Herald didn’t recognise an email column in this file. Say which column it is, or map
+              one to Email below.
+            </Alert>
+            <EmailColumnPicker file={file} onPick={(header) => onMappingChange(header, 'email')} />
+          </CardBody>
+        </Card>
+      )}
       <Card aria-labelledby="file-heading">
         <CardHeader
           id="file-heading"
@@ -286,7 +297,7 @@ export function MappingStep({
   );
 }
 
-/** The API refuses a file in which no column maps to email (422, `mapping`). */
+/** Older servers refuse a preview in which no column maps to email (422, `mapping`). */
 const isNoEmailColumn = (error: unknown) =>
   error instanceof ApiError &&
   error.status === 422 &&
