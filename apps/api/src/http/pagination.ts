@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUuid } from '../platform/ids.js';
 import { AppError } from './errors.js';
 
 export const PageQuerySchema = z.strictObject({
@@ -24,15 +25,14 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** What each part of a cursor must be; most cursors end with a row id. */
-export type CursorPart = 'uuid' | 'timestamp' | 'string' | 'any';
+export type CursorPart = 'uuid' | 'timestamp' | 'string' | 'any' | ((value: string) => boolean);
 
 const partIsValid = (kind: CursorPart, value: unknown) => {
+  if (typeof kind === 'function') return typeof value === 'string' && kind(value);
   switch (kind) {
     case 'uuid':
-      return typeof value === 'string' && UUID.test(value);
+      return isUuid(value);
     case 'timestamp':
       return typeof value === 'string' && !Number.isNaN(Date.parse(value));
     case 'string':

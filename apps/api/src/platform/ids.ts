@@ -10,6 +10,12 @@ const pool = Buffer.alloc(POOL_SIZE);
 let offset = POOL_SIZE;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a value is a UUID in canonical text form (ids, cursors, references in rules). */
+export const isUuid = (value: unknown): value is string =>
+  typeof value === 'string' && UUID.test(value);
+
 export function fastUuidV7(now = Date.now()): string {
   if (offset + 10 > POOL_SIZE) {
     randomFillSync(pool);

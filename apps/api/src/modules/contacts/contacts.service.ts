@@ -43,27 +43,9 @@ export interface ContactsServiceDeps {
   segments: SegmentConditions;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-const invalidCursor = () =>
-  new AppError('invalid_cursor', 'The cursor is not one this API handed out.');
-
-/** A keyset cursor of string parts; the last part is a row id. */
-export function decodeKeyCursor(
-  cursor: string | undefined,
-  arity: number,
-  isKey: (key: string) => boolean = () => true,
-): string[] | undefined {
-  const parts = decodeCursor(cursor, arity);
-  if (!parts) return undefined;
-  const strings = parts.filter((p): p is string => typeof p === 'string');
-  if (strings.length !== arity || !UUID.test(strings[arity - 1]!)) throw invalidCursor();
-  if (arity > 1 && !isKey(strings[0]!)) throw invalidCursor();
-  return strings;
-}
 
 function isIsoDate(value: string): boolean {
   const match = ISO_DATE.exec(value);
@@ -298,11 +280,10 @@ export function createContactsService(deps: ContactsServiceDeps) {
 
     async list(principal: Principal, query: ListContactsQuery) {
       const byEmail = query.sort === 'email' || query.sort === '-email';
-      const after = decodeKeyCursor(
-        query.cursor,
-        2,
-        byEmail ? undefined : (k) => PG_TIMESTAMP.test(k),
-      );
+      const after = decodeCursor(query.cursor, [
+        byEmail ? 'string' : (k) => PG_TIMESTAMP.test(k),
+        'uuid',
+      ]);
       const filter: ContactFilter = {
         ...(await audienceFilter(principal.orgId, query)),
         search: query.search || undefined,
@@ -325,7 +306,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
       id: string,
       query: { cursor?: string | undefined; limit: number },
     ) {
-      const before = decodeKeyCursor(query.cursor, 1);
+      const before = decodeCursor(query.cursor, ['uuid']) as [string] | undefined;
       if (!(await repo.find(principal.orgId, id))) throw notFound('Contact');
       const rows = await repo.listActivities(principal.orgId, id, query.limit + 1, before?.[0]);
       return toPage(rows, query.limit, (r) => [r.id]);

@@ -2,11 +2,8 @@ import { and, count, desc, eq, lt } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/client.js';
 import { failedJobs } from '../../db/schema/index.js';
-import { AppError } from '../../http/errors.js';
 import { decodeCursor, toPage, type Page } from '../../http/pagination.js';
 import type { DeadLetter } from '../../platform/queue/queue.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const columns = {
   id: failedJobs.id,
@@ -51,11 +48,7 @@ export function createFailedJobsRepo(db: Db) {
       orgId: string,
       query: { cursor?: string | undefined; limit: number; queue?: string | undefined },
     ): Promise<Page<FailedJob>> {
-      const after = decodeCursor(query.cursor, 1)?.[0];
-      // A cursor is only ever one of our ids; anything else would reach PostgreSQL as a bad uuid.
-      if (after !== undefined && (typeof after !== 'string' || !UUID.test(after))) {
-        throw new AppError('invalid_cursor', 'The cursor is not one this API handed out.');
-      }
+      const after = decodeCursor(query.cursor, ['uuid'])?.[0] as string | undefined;
       const rows = await db
         .select(columns)
         .from(failedJobs)

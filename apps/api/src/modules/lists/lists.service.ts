@@ -2,9 +2,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/client.js';
 import type { Principal } from '../../http/access.js';
 import { AppError, notFound } from '../../http/errors.js';
-import { toPage } from '../../http/pagination.js';
+import { decodeCursor, toPage } from '../../http/pagination.js';
 import type { Clock } from '../../platform/clock.js';
-import { decodeKeyCursor } from '../contacts/contacts.service.js';
 import { createListsRepo } from './lists.repo.js';
 
 export function createListsService(deps: { db: Db; clock: Clock }) {
@@ -22,7 +21,7 @@ export function createListsService(deps: { db: Db; clock: Clock }) {
 
     /** Newest first, with member counts. */
     async list(principal: Principal, query: { cursor?: string | undefined; limit: number }) {
-      const before = decodeKeyCursor(query.cursor, 1);
+      const before = decodeCursor(query.cursor, ['uuid']) as [string] | undefined;
       const rows = await repo.list(principal.orgId, query.limit + 1, before?.[0]);
       return toPage(rows, query.limit, (r) => [r.id]);
     },

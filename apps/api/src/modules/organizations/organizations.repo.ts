@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { invitations, memberships, organizations, users } from '../../db/schema/index.js';
 import type { Role } from '../../http/access.js';
+import { isUuid } from '../../platform/ids.js';
 
 export type InvitationRow = typeof invitations.$inferSelect;
 
@@ -57,14 +58,11 @@ export function createOrganizationsRepo(db: Db) {
 
     /** For the CLI: an organization named by id or by exact (case-insensitive) name. */
     async findByIdOrName(idOrName: string) {
-      const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
-        idOrName,
-      );
       return db
         .select({ id: organizations.id, name: organizations.name })
         .from(organizations)
         .where(
-          isUuid
+          isUuid(idOrName)
             ? eq(organizations.id, idOrName)
             : sql`lower(${organizations.name}) = lower(${idOrName})`,
         )

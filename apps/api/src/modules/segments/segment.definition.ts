@@ -1,4 +1,5 @@
 import type { FieldError } from '../../http/errors.js';
+import { isUuid } from '../../platform/ids.js';
 
 /**
  * A segment is a rule tree: `{ all: [...] }`, `{ any: [...] }`, `{ not: {...} }` over conditions.
@@ -65,7 +66,6 @@ export type SegmentNode =
   | { kind: 'not'; child: SegmentNode }
   | Condition;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NODES = 200;
 const MAX_DEPTH = 10;
 
@@ -256,7 +256,7 @@ export function parseSegmentDefinition(
       unknownKeys([kind, 'op']);
       if (badOp(['in', 'not_in'])) return undefined;
       const id = raw[kind];
-      if (typeof id !== 'string' || !UUID.test(id)) {
+      if (!isUuid(id)) {
         errors.push({ path: `${path}.${kind}`, message: `must be a ${kind} id` });
         return undefined;
       }
