@@ -18,6 +18,7 @@ export async function freshDatabase(label: string) {
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     UPLOAD_DIR: `/tmp/${name}-uploads`,
     LOG_LEVEL: 'silent',
+    ...(process.env.IMPORT_CHUNK_ROWS ? { IMPORT_CHUNK_ROWS: process.env.IMPORT_CHUNK_ROWS } : {}),
   });
   return {
     url: url.toString(),

@@ -37,6 +37,10 @@ import { healthRoutes, type ReadinessChecks } from './modules/health/health.rout
 import { jobsRoutes } from './modules/jobs/jobs.routes.js';
 import { organizationsRoutes } from './modules/organizations/organizations.routes.js';
 import { segmentsRoutes } from './modules/segments/segments.routes.js';
+import { templatesRoutes } from './modules/templates/templates.routes.js';
+import { sendersRoutes } from './modules/senders/senders.routes.js';
+import { outboxRoutes } from './modules/outbox/outbox.routes.js';
+import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import type { Queue } from './platform/queue/queue.js';
@@ -125,6 +129,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     fields,
     suppressions,
     imports,
+    templates,
+    senders,
+    outbox,
+    alerts,
   } = services;
   metrics.watchQueue(() => queue.counts());
 
@@ -251,6 +259,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(suppressionsRoutes, { suppressions });
       await api.register(segmentsRoutes, { segments });
       await api.register(importsRoutes, { imports });
+      // content routes
+      await api.register(templatesRoutes, { templates });
+      await api.register(sendersRoutes, { senders });
+      await api.register(outboxRoutes, { outbox });
+      await api.register(alertsRoutes, { alerts });
     },
     { prefix: API_PREFIX },
   );

@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().min(1).default('herald'),
   JWT_SECRET: optionalString,
   ENCRYPTION_KEY: optionalString,
+  ENCRYPTION_KEY_PREVIOUS: optionalString,
   ACCESS_TOKEN_TTL_SECONDS: intFrom(900, 30),
   REFRESH_TOKEN_TTL_SECONDS: intFrom(30 * 24 * 3600, 60),
   CORS_ORIGINS: z
@@ -61,6 +62,7 @@ const EnvSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
   OTEL_SERVICE_NAME: z.string().default('herald'),
   WORKER_CONCURRENCY: intFrom(5, 1),
+  IMPORT_CHUNK_ROWS: intFrom(20_000, 1),
   SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 0),
   LOGIN_LIMIT_PER_ACCOUNT: intFrom(10, 1),
   LOGIN_LIMIT_PER_IP: intFrom(100, 1),
@@ -75,6 +77,8 @@ export interface Secrets {
   jwtSecret: Uint8Array;
   /** AES-256-GCM key for secrets at rest. */
   encryptionKey: Buffer;
+  /** Keys being rotated out: still opened, never used to seal (`herald rotate-key`). */
+  previousEncryptionKeys?: Buffer[];
 }
 
 export interface Config {
@@ -102,6 +106,8 @@ export interface Config {
   readonly otlpEndpoint: string | undefined;
   readonly serviceName: string;
   readonly workerConcurrency: number;
+  /** Rows a PostgreSQL import applies per step while it reads the file. (Default: 20000) */
+  readonly importChunkRows: number;
   readonly shutdownTimeoutMs: number;
   readonly loginLimits: { perAccount: number; perIp: number; windowSeconds: number };
   readonly metricsEnabled: boolean;
@@ -154,8 +160,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(
         'ENCRYPTION_KEY: must be 32 random bytes, base64 or hex (openssl rand -base64 32)',
       );
+    const previous = (raw('ENCRYPTION_KEY_PREVIOUS') ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map((k) => decodeEncryptionKey(k));
+    if (previous.some((k) => !k))
+      problems.push('ENCRYPTION_KEY_PREVIOUS: each key must be 32 bytes, base64 or hex');
     if (e.JWT_SECRET && key && problems.length === 0) {
-      secrets = { jwtSecret: new TextEncoder().encode(e.JWT_SECRET), encryptionKey: key };
+      secrets = {
+        jwtSecret: new TextEncoder().encode(e.JWT_SECRET),
+        encryptionKey: key,
+        previousEncryptionKeys: previous.filter((k): k is Buffer => k !== undefined),
+      };
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
@@ -183,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     otlpEndpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: v.OTEL_SERVICE_NAME,
     workerConcurrency: v.WORKER_CONCURRENCY,
+    importChunkRows: v.IMPORT_CHUNK_ROWS,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     loginLimits: {
       perAccount: v.LOGIN_LIMIT_PER_ACCOUNT,

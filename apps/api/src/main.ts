@@ -14,6 +14,7 @@ Commands:
   migrate               apply database migrations and exit
   import <file.csv> --org <id|name> [--mode upsert|create|update] [--list <id>] [--tags a,b] [--resubscribe]
                         import contacts from a CSV, with a progress bar
+  rotate-key            re-seal stored credentials with the current encryption key (docs/operations.md)
   openapi               print the OpenAPI document as JSON
 
 Configuration comes from the environment; see .env.example.`;
@@ -108,6 +109,13 @@ async function main() {
         tags: values.tags,
         resubscribe: values.resubscribe,
       });
+      return;
+    }
+    case 'rotate-key': {
+      const { runRotateKeyCommand } = await import('./cli/rotate-key.js');
+      process.exitCode = await runRotateKeyCommand(config(), (line) =>
+        process.stdout.write(`${line}\n`),
+      );
       return;
     }
     case 'openapi': {

@@ -20,11 +20,19 @@ export interface Database {
   /** Runs fn while holding a cluster-wide advisory lock (a no-op lock on PGlite: one process). */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   /**
-   * Streams COPY … FROM STDIN text-format lines into PostgreSQL (the bulk path for imports).
-   * Undefined on PGlite, which callers feed with multi-row INSERTs instead.
+   * Runs fn in one transaction on one dedicated connection that can also stream COPY (the
+   * bulk path for imports and campaign snapshots): committed when fn resolves, rolled back when
+   * it throws. Undefined on PGlite, whose single session a long transaction would block.
    */
-  copyFrom?: (statement: string, lines: AsyncIterable<string>) => Promise<void>;
+  bulkTransaction?: <T>(fn: (session: BulkSession) => Promise<T>) => Promise<T>;
   close(): Promise<void>;
+}
+
+/** Raw SQL on the connection of a bulk transaction: values are always bind parameters. */
+export interface BulkSession {
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
+  /** COPY … FROM STDIN of text already in COPY's text format. */
+  copyFrom(statement: string, text: string): Promise<void>;
 }
 
 export interface DatabaseOptions {
@@ -65,12 +73,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
           client.release();
         }
       },
-      copyFrom: async (statement, lines) => {
+      bulkTransaction: async (fn) => {
         const client = await pool.connect();
+        let broken: Error | undefined;
         try {
-          await pipeline(Readable.from(lines), client.query(copyFrom(statement)));
+          await client.query('begin');
+          const result = await fn({
+            query: async <R>(text: string, values?: unknown[]) =>
+              (await client.query(text, values)).rows as R[],
+            copyFrom: (statement, text) =>
+              pipeline(Readable.from([text]), client.query(copyFrom(statement))),
+          });
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          // A connection that cannot even roll back is broken: drop it rather than reuse it.
+          await client.query('rollback').catch((e: Error) => (broken = e));
+          throw error;
         } finally {
-          client.release();
+          client.release(broken);
         }
       },
       close: () => pool.end(),

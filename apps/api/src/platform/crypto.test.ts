@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decryptSecret, encryptSecret, hashPassword, verifyPassword } from './crypto.js';
+import {
+  createSecretBox,
+  decryptSecret,
+  encryptSecret,
+  hashPassword,
+  verifyPassword,
+} from './crypto.js';
 
 describe('crypto', () => {
   it('hashes passwords with salted scrypt and verifies them', async () => {
@@ -26,5 +32,17 @@ describe('crypto', () => {
       decryptSecret(key, [...parts.slice(0, 3), flipped.toString('base64url')].join('.')),
     ).toThrow();
     expect(() => decryptSecret(randomBytes(32), sealed)).toThrow();
+  });
+
+  it('opens secrets sealed with a previous key after rotation and tells which need resealing', () => {
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const sealedOld = createSecretBox(oldKey).seal('hunter2');
+    const rotated = createSecretBox(newKey, [oldKey]);
+    expect(rotated.open(sealedOld)).toBe('hunter2');
+    expect(rotated.isStale(sealedOld)).toBe(true);
+    const resealed = rotated.seal(rotated.open(sealedOld));
+    expect(rotated.isStale(resealed)).toBe(false);
+    expect(createSecretBox(newKey).open(resealed)).toBe('hunter2');
+    expect(() => createSecretBox(newKey).open(sealedOld)).toThrow(/no longer has/);
   });
 });

@@ -83,3 +83,32 @@ export function decryptSecret(key: Buffer, sealed: string): string {
     decipher.final(),
   ]).toString('utf8');
 }
+
+/** Seals with the current key; opens with it or any previous key, so keys can be rotated. */
+export interface SecretBox {
+  seal(plaintext: string): string;
+  open(sealed: string): string;
+  /** Whether a value was sealed with a previous key (and should be sealed again). */
+  isStale(sealed: string): boolean;
+}
+
+export function createSecretBox(current: Buffer, previous: readonly Buffer[] = []): SecretBox {
+  const tryOpen = (key: Buffer, sealed: string) => {
+    try {
+      return decryptSecret(key, sealed);
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    seal: (plaintext) => encryptSecret(current, plaintext),
+    open(sealed) {
+      for (const key of [current, ...previous]) {
+        const opened = tryOpen(key, sealed);
+        if (opened !== undefined) return opened;
+      }
+      throw new Error('The secret was sealed with a key Herald no longer has.');
+    },
+    isStale: (sealed) => tryOpen(current, sealed) === undefined,
+  };
+}

@@ -36,3 +36,9 @@ export function fastUuidV7(now = Date.now()): string {
   for (let i = 9; i < 16; i++) b[i] = HEX[pool[r + i - 6]!]!;
   return `${b[0]}${b[1]}${b[2]}${b[3]}-${b[4]}${b[5]}-${b[6]}${b[7]}-${b[8]}${b[9]}-${b[10]}${b[11]}${b[12]}${b[13]}${b[14]}${b[15]}`;
 }
+
+/** The smallest UUID v7 of a millisecond: ids below it were made earlier (range scans by time). */
+export function uuidV7Floor(at: Date): string {
+  const hex = Math.max(0, at.getTime()).toString(16).padStart(12, '0').slice(-12);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+}

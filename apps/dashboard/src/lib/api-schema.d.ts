@@ -3085,6 +3085,1865 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Templates, newest first; search by name or subject, filter by category
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                    search?: string;
+                    category?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                category: string | null;
+                                subject: string;
+                                /** @enum {string} */
+                                format: "html" | "mjml" | "markdown";
+                                isActive: boolean;
+                                version: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a template (version 1); content that does not compile is a 422
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        category?: string | null;
+                        /** @description Liquid allowed, e.g. "Hi {{ contact.firstName }}" */
+                        subject: string;
+                        preheader?: string | null;
+                        /** @enum {string} */
+                        format: "html" | "mjml" | "markdown";
+                        body: string;
+                        /** @description Plain-text part; generated from the HTML when empty */
+                        text?: string | null;
+                        isActive?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            category: string | null;
+                            subject: string;
+                            preheader: string | null;
+                            /** @enum {string} */
+                            format: "html" | "mjml" | "markdown";
+                            body: string;
+                            text: string | null;
+                            isActive: boolean;
+                            version: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Categories in use
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render unsaved content as a contact or sample recipient, with pre-send checks
+         * @description Requires the **viewer** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Render as this contact
+                         */
+                        contactId?: string;
+                        /** @description Or as a made-up recipient */
+                        sample?: {
+                            /** Format: email */
+                            email?: string;
+                            firstName?: string | null;
+                            lastName?: string | null;
+                            timezone?: string | null;
+                            locale?: string | null;
+                            tags?: string[];
+                            attributes?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @description Unsaved content from the editor; the saved template otherwise */
+                        content: {
+                            /** @description Liquid allowed, e.g. "Hi {{ contact.firstName }}" */
+                            subject: string;
+                            preheader?: string | null;
+                            /** @enum {string} */
+                            format: "html" | "mjml" | "markdown";
+                            body: string;
+                            /** @description Plain-text part; generated from the HTML when empty */
+                            text?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subject: string;
+                            preheader: string;
+                            html: string;
+                            text: string;
+                            /** @description Compile or render errors; nothing rendered when present */
+                            errors: {
+                                /** @enum {string} */
+                                field: "subject" | "preheader" | "body" | "text";
+                                line: number;
+                                column: number;
+                                message: string;
+                            }[];
+                            warnings: {
+                                /** @enum {string} */
+                                field: "subject" | "preheader" | "body" | "text";
+                                line: number;
+                                column: number;
+                                message: string;
+                            }[];
+                            /** @description Pre-send checks */
+                            checks: {
+                                /** @enum {string} */
+                                code: "missing_unsubscribe" | "unknown_variable" | "malformed_link" | "insecure_link" | "image_missing_alt" | "html_too_large" | "missing_text_part" | "subject_empty" | "subject_too_long";
+                                /**
+                                 * @description error blocks a campaign send
+                                 * @enum {string}
+                                 */
+                                severity: "error" | "warning";
+                                message: string;
+                                /** @enum {string} */
+                                field?: "subject" | "preheader" | "body" | "text";
+                                line?: number;
+                                column?: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One template
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            category: string | null;
+                            subject: string;
+                            preheader: string | null;
+                            /** @enum {string} */
+                            format: "html" | "mjml" | "markdown";
+                            body: string;
+                            text: string | null;
+                            isActive: boolean;
+                            version: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a template and its versions
+         * @description Requires the **editor** role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit a template; a content change creates a new version
+         * @description Requires the **editor** role.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        category?: string | null;
+                        /** @description Liquid allowed, e.g. "Hi {{ contact.firstName }}" */
+                        subject?: string;
+                        preheader?: string | null;
+                        /** @enum {string} */
+                        format?: "html" | "mjml" | "markdown";
+                        body?: string;
+                        /** @description Plain-text part; generated from the HTML when empty */
+                        text?: string | null;
+                        isActive?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            category: string | null;
+                            subject: string;
+                            preheader: string | null;
+                            /** @enum {string} */
+                            format: "html" | "mjml" | "markdown";
+                            body: string;
+                            text: string | null;
+                            isActive: boolean;
+                            version: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/templates/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a template as a contact or sample recipient, with pre-send checks
+         * @description Requires the **viewer** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Render as this contact
+                         */
+                        contactId?: string;
+                        /** @description Or as a made-up recipient */
+                        sample?: {
+                            /** Format: email */
+                            email?: string;
+                            firstName?: string | null;
+                            lastName?: string | null;
+                            timezone?: string | null;
+                            locale?: string | null;
+                            tags?: string[];
+                            attributes?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @description Unsaved content from the editor; the saved template otherwise */
+                        content?: {
+                            /** @description Liquid allowed, e.g. "Hi {{ contact.firstName }}" */
+                            subject: string;
+                            preheader?: string | null;
+                            /** @enum {string} */
+                            format: "html" | "mjml" | "markdown";
+                            body: string;
+                            /** @description Plain-text part; generated from the HTML when empty */
+                            text?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subject: string;
+                            preheader: string;
+                            html: string;
+                            text: string;
+                            /** @description Compile or render errors; nothing rendered when present */
+                            errors: {
+                                /** @enum {string} */
+                                field: "subject" | "preheader" | "body" | "text";
+                                line: number;
+                                column: number;
+                                message: string;
+                            }[];
+                            warnings: {
+                                /** @enum {string} */
+                                field: "subject" | "preheader" | "body" | "text";
+                                line: number;
+                                column: number;
+                                message: string;
+                            }[];
+                            /** @description Pre-send checks */
+                            checks: {
+                                /** @enum {string} */
+                                code: "missing_unsubscribe" | "unknown_variable" | "malformed_link" | "insecure_link" | "image_missing_alt" | "html_too_large" | "missing_text_part" | "subject_empty" | "subject_too_long";
+                                /**
+                                 * @description error blocks a campaign send
+                                 * @enum {string}
+                                 */
+                                severity: "error" | "warning";
+                                message: string;
+                                /** @enum {string} */
+                                field?: "subject" | "preheader" | "body" | "text";
+                                line?: number;
+                                column?: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}/test-send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one real test message, rendered as a contact or the sample recipient
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        to: string;
+                        /**
+                         * Format: uuid
+                         * @description Render as this contact; the sample otherwise
+                         */
+                        contactId?: string;
+                        /** Format: uuid */
+                        senderId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            messageId: string;
+                            /** @enum {string} */
+                            outcome: "sent" | "retry" | "failed";
+                            code: number | null;
+                            /** @description The server’s reply (or what went wrong) */
+                            reply: string;
+                            checks: {
+                                /** @enum {string} */
+                                code: "missing_unsubscribe" | "unknown_variable" | "malformed_link" | "insecure_link" | "image_missing_alt" | "html_too_large" | "missing_text_part" | "subject_empty" | "subject_too_long";
+                                /**
+                                 * @description error blocks a campaign send
+                                 * @enum {string}
+                                 */
+                                severity: "error" | "warning";
+                                message: string;
+                                /** @enum {string} */
+                                field?: "subject" | "preheader" | "body" | "text";
+                                line?: number;
+                                column?: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Version history, newest first
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                version: number;
+                                subject: string;
+                                /** @enum {string} */
+                                format: "html" | "mjml" | "markdown";
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string | null;
+                                createdByName: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One version’s content
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            templateId: string;
+                            version: number;
+                            subject: string;
+                            preheader: string | null;
+                            /** @enum {string} */
+                            format: "html" | "mjml" | "markdown";
+                            body: string;
+                            text: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make an old version current again (saved as a new version)
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            category: string | null;
+                            subject: string;
+                            preheader: string | null;
+                            /** @enum {string} */
+                            format: "html" | "mjml" | "markdown";
+                            body: string;
+                            text: string | null;
+                            isActive: boolean;
+                            version: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/senders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sending accounts with limits, window and health
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                fromName: string | null;
+                                fromEmail: string;
+                                replyTo: string | null;
+                                /** @enum {string} */
+                                provider: "smtp" | "outbox";
+                                smtp: {
+                                    host: string;
+                                    port: number;
+                                    /**
+                                     * @description implicit: TLS from the first byte (port 465); starttls: STARTTLS required; starttls-opportunistic: used when offered; none
+                                     * @enum {string}
+                                     */
+                                    tls: "implicit" | "starttls" | "starttls-opportunistic" | "none";
+                                    /** @enum {string} */
+                                    auth: "none" | "plain" | "login" | "xoauth2";
+                                    username: string | null;
+                                    allowInvalidCertificates: boolean;
+                                    /** @description Whether a password/token is stored (it is never shown) */
+                                    hasPassword: boolean;
+                                } | null;
+                                limits: {
+                                    perSecond: number | null;
+                                    perHour: number | null;
+                                    perDay: number | null;
+                                };
+                                window: {
+                                    /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                                    days: number[];
+                                    start: string;
+                                    /** @description An end before the start spans midnight */
+                                    end: string;
+                                    /** @description IANA timezone, e.g. Europe/Paris */
+                                    timezone: string;
+                                } | null;
+                                isInWindow: boolean;
+                                nextWindowOpensAt: string | null;
+                                /** @enum {string} */
+                                status: "active" | "paused";
+                                pausedReason: string | null;
+                                pausedAt: string | null;
+                                health: {
+                                    /** @description 0–100: accepted share of the last 24 h */
+                                    score: number | null;
+                                    sent24h: number;
+                                    failed24h: number;
+                                    deferred24h: number;
+                                    consecutiveFailures: number;
+                                    lastSuccessAt: string | null;
+                                    lastFailureAt: string | null;
+                                    lastError: string | null;
+                                };
+                                lastVerify: {
+                                    ok: boolean;
+                                    at: string;
+                                    steps: {
+                                        step: string;
+                                        ok: boolean;
+                                        detail: string;
+                                        ms: number;
+                                    }[];
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a sending account (smtp, or the built-in outbox)
+         * @description Requires the **admin** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        fromName?: string | null;
+                        /** Format: email */
+                        fromEmail: string;
+                        replyTo?: string | null;
+                        /** @enum {string} */
+                        provider: "smtp" | "outbox";
+                        smtp?: {
+                            host: string;
+                            port: number;
+                            /**
+                             * @description implicit: TLS from the first byte (port 465); starttls: STARTTLS required; starttls-opportunistic: used when offered; none
+                             * @default starttls
+                             * @enum {string}
+                             */
+                            tls?: "implicit" | "starttls" | "starttls-opportunistic" | "none";
+                            /**
+                             * @default plain
+                             * @enum {string}
+                             */
+                            auth?: "none" | "plain" | "login" | "xoauth2";
+                            username?: string | null;
+                            /** @description Password, or the OAuth2 access token for xoauth2. Write-only: stored encrypted, never returned. Omit to keep the stored one. */
+                            password?: string | null;
+                            /** @description Accept self-signed certificates (test servers only) */
+                            allowInvalidCertificates?: boolean;
+                        } | null;
+                        limits?: {
+                            perSecond?: number | null;
+                            perHour?: number | null;
+                            perDay?: number | null;
+                        };
+                        window?: {
+                            /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                            days: number[];
+                            start: string;
+                            /** @description An end before the start spans midnight */
+                            end: string;
+                            /** @description IANA timezone, e.g. Europe/Paris */
+                            timezone: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            fromName: string | null;
+                            fromEmail: string;
+                            replyTo: string | null;
+                            /** @enum {string} */
+                            provider: "smtp" | "outbox";
+                            smtp: {
+                                host: string;
+                                port: number;
+                                /**
+                                 * @description implicit: TLS from the first byte (port 465); starttls: STARTTLS required; starttls-opportunistic: used when offered; none
+                                 * @enum {string}
+                                 */
+                                tls: "implicit" | "starttls" | "starttls-opportunistic" | "none";
+                                /** @enum {string} */
+                                auth: "none" | "plain" | "login" | "xoauth2";
+                                username: string | null;
+                                allowInvalidCertificates: boolean;
+                                /** @description Whether a password/token is stored (it is never shown) */
+                                hasPassword: boolean;
+                            } | null;
+                            limits: {
+                                perSecond: number | null;
+                                perHour: number | null;
+                                perDay: number | null;
+                            };
+                            window: {
+                                /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                                days: number[];
+                                start: string;
+                                /** @description An end before the start spans midnight */
+                                end: string;
+                                /** @description IANA timezone, e.g. Europe/Paris */
+                                timezone: string;
+                            } | null;
+                            isInWindow: boolean;
+                            nextWindowOpensAt: string | null;
+                            /** @enum {string} */
+                            status: "active" | "paused";
+                            pausedReason: string | null;
+                            pausedAt: string | null;
+                            health: {
+                                /** @description 0–100: accepted share of the last 24 h */
+                                score: number | null;
+                                sent24h: number;
+                                failed24h: number;
+                                deferred24h: number;
+                                consecutiveFailures: number;
+                                lastSuccessAt: string | null;
+                                lastFailureAt: string | null;
+                                lastError: string | null;
+                            };
+                            lastVerify: {
+                                ok: boolean;
+                                at: string;
+                                steps: {
+                                    step: string;
+                                    ok: boolean;
+                                    detail: string;
+                                    ms: number;
+                                }[];
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/senders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One sender
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            fromName: string | null;
+                            fromEmail: string;
+                            replyTo: string | null;
+                            /** @enum {string} */
+                            provider: "smtp" | "outbox";
+                            smtp: {
+                                host: string;
+                                port: number;
+                                /**
+                                 * @description implicit: TLS from the first byte (port 465); starttls: STARTTLS required; starttls-opportunistic: used when offered; none
+                                 * @enum {string}
+                                 */
+                                tls: "implicit" | "starttls" | "starttls-opportunistic" | "none";
+                                /** @enum {string} */
+                                auth: "none" | "plain" | "login" | "xoauth2";
+                                username: string | null;
+                                allowInvalidCertificates: boolean;
+                                /** @description Whether a password/token is stored (it is never shown) */
+                                hasPassword: boolean;
+                            } | null;
+                            limits: {
+                                perSecond: number | null;
+                                perHour: number | null;
+                                perDay: number | null;
+                            };
+                            window: {
+                                /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                                days: number[];
+                                start: string;
+                                /** @description An end before the start spans midnight */
+                                end: string;
+                                /** @description IANA timezone, e.g. Europe/Paris */
+                                timezone: string;
+                            } | null;
+                            isInWindow: boolean;
+                            nextWindowOpensAt: string | null;
+                            /** @enum {string} */
+                            status: "active" | "paused";
+                            pausedReason: string | null;
+                            pausedAt: string | null;
+                            health: {
+                                /** @description 0–100: accepted share of the last 24 h */
+                                score: number | null;
+                                sent24h: number;
+                                failed24h: number;
+                                deferred24h: number;
+                                consecutiveFailures: number;
+                                lastSuccessAt: string | null;
+                                lastFailureAt: string | null;
+                                lastError: string | null;
+                            };
+                            lastVerify: {
+                                ok: boolean;
+                                at: string;
+                                steps: {
+                                    step: string;
+                                    ok: boolean;
+                                    detail: string;
+                                    ms: number;
+                                }[];
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Remove a sender
+         * @description Requires the **admin** role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a sender; smtp.password omitted keeps the stored one
+         * @description Requires the **admin** role.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        fromName?: string | null;
+                        /** Format: email */
+                        fromEmail?: string;
+                        replyTo?: string | null;
+                        smtp?: {
+                            host: string;
+                            port: number;
+                            /**
+                             * @description implicit: TLS from the first byte (port 465); starttls: STARTTLS required; starttls-opportunistic: used when offered; none
+                             * @default starttls
+                             * @enum {string}
+                             */
+                            tls?: "implicit" | "starttls" | "starttls-opportunistic" | "none";
+                            /**
+                             * @default plain
+                             * @enum {string}
+                             */
+                            auth?: "none" | "plain" | "login" | "xoauth2";
+                            username?: string | null;
+                            /** @description Password, or the OAuth2 access token for xoauth2. Write-only: stored encrypted, never returned. Omit to keep the stored one. */
+                            password?: string | null;
+                            /** @description Accept self-signed certificates (test servers only) */
+                            allowInvalidCertificates?: boolean;
+                        };
+                        limits?: {
+                            perSecond?: number | null;
+                            perHour?: number | null;
+                            perDay?: number | null;
+                        };
+                        window?: {
+                            /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                            days: number[];
+                            start: string;
+                            /** @description An end before the start spans midnight */
+                            end: string;
+                            /** @description IANA timezone, e.g. Europe/Paris */
+                            timezone: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            fromName: string | null;
+                            fromEmail: string;
+                            replyTo: string | null;
+                            /** @enum {string} */
+                            provider: "smtp" | "outbox";
+                            smtp: {
+                                host: string;
+                                port: number;
+                                /**
+                                 * @description implicit: TLS from the first byte (port 465); starttls: STARTTLS required; starttls-opportunistic: used when offered; none
+                                 * @enum {string}
+                                 */
+                                tls: "implicit" | "starttls" | "starttls-opportunistic" | "none";
+                                /** @enum {string} */
+                                auth: "none" | "plain" | "login" | "xoauth2";
+                                username: string | null;
+                                allowInvalidCertificates: boolean;
+                                /** @description Whether a password/token is stored (it is never shown) */
+                                hasPassword: boolean;
+                            } | null;
+                            limits: {
+                                perSecond: number | null;
+                                perHour: number | null;
+                                perDay: number | null;
+                            };
+                            window: {
+                                /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                                days: number[];
+                                start: string;
+                                /** @description An end before the start spans midnight */
+                                end: string;
+                                /** @description IANA timezone, e.g. Europe/Paris */
+                                timezone: string;
+                            } | null;
+                            isInWindow: boolean;
+                            nextWindowOpensAt: string | null;
+                            /** @enum {string} */
+                            status: "active" | "paused";
+                            pausedReason: string | null;
+                            pausedAt: string | null;
+                            health: {
+                                /** @description 0–100: accepted share of the last 24 h */
+                                score: number | null;
+                                sent24h: number;
+                                failed24h: number;
+                                deferred24h: number;
+                                consecutiveFailures: number;
+                                lastSuccessAt: string | null;
+                                lastFailureAt: string | null;
+                                lastError: string | null;
+                            };
+                            lastVerify: {
+                                ok: boolean;
+                                at: string;
+                                steps: {
+                                    step: string;
+                                    ok: boolean;
+                                    detail: string;
+                                    ms: number;
+                                }[];
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/senders/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect, negotiate TLS and log in, reporting each step
+         * @description Requires the **admin** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            at: string;
+                            steps: {
+                                step: string;
+                                ok: boolean;
+                                detail: string;
+                                ms: number;
+                            }[];
+                            sender: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                fromName: string | null;
+                                fromEmail: string;
+                                replyTo: string | null;
+                                /** @enum {string} */
+                                provider: "smtp" | "outbox";
+                                smtp: {
+                                    host: string;
+                                    port: number;
+                                    /**
+                                     * @description implicit: TLS from the first byte (port 465); starttls: STARTTLS required; starttls-opportunistic: used when offered; none
+                                     * @enum {string}
+                                     */
+                                    tls: "implicit" | "starttls" | "starttls-opportunistic" | "none";
+                                    /** @enum {string} */
+                                    auth: "none" | "plain" | "login" | "xoauth2";
+                                    username: string | null;
+                                    allowInvalidCertificates: boolean;
+                                    /** @description Whether a password/token is stored (it is never shown) */
+                                    hasPassword: boolean;
+                                } | null;
+                                limits: {
+                                    perSecond: number | null;
+                                    perHour: number | null;
+                                    perDay: number | null;
+                                };
+                                window: {
+                                    /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                                    days: number[];
+                                    start: string;
+                                    /** @description An end before the start spans midnight */
+                                    end: string;
+                                    /** @description IANA timezone, e.g. Europe/Paris */
+                                    timezone: string;
+                                } | null;
+                                isInWindow: boolean;
+                                nextWindowOpensAt: string | null;
+                                /** @enum {string} */
+                                status: "active" | "paused";
+                                pausedReason: string | null;
+                                pausedAt: string | null;
+                                health: {
+                                    /** @description 0–100: accepted share of the last 24 h */
+                                    score: number | null;
+                                    sent24h: number;
+                                    failed24h: number;
+                                    deferred24h: number;
+                                    consecutiveFailures: number;
+                                    lastSuccessAt: string | null;
+                                    lastFailureAt: string | null;
+                                    lastError: string | null;
+                                };
+                                lastVerify: {
+                                    ok: boolean;
+                                    at: string;
+                                    steps: {
+                                        step: string;
+                                        ok: boolean;
+                                        detail: string;
+                                        ms: number;
+                                    }[];
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/senders/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop using a sender
+         * @description Requires the **admin** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            fromName: string | null;
+                            fromEmail: string;
+                            replyTo: string | null;
+                            /** @enum {string} */
+                            provider: "smtp" | "outbox";
+                            smtp: {
+                                host: string;
+                                port: number;
+                                /**
+                                 * @description implicit: TLS from the first byte (port 465); starttls: STARTTLS required; starttls-opportunistic: used when offered; none
+                                 * @enum {string}
+                                 */
+                                tls: "implicit" | "starttls" | "starttls-opportunistic" | "none";
+                                /** @enum {string} */
+                                auth: "none" | "plain" | "login" | "xoauth2";
+                                username: string | null;
+                                allowInvalidCertificates: boolean;
+                                /** @description Whether a password/token is stored (it is never shown) */
+                                hasPassword: boolean;
+                            } | null;
+                            limits: {
+                                perSecond: number | null;
+                                perHour: number | null;
+                                perDay: number | null;
+                            };
+                            window: {
+                                /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                                days: number[];
+                                start: string;
+                                /** @description An end before the start spans midnight */
+                                end: string;
+                                /** @description IANA timezone, e.g. Europe/Paris */
+                                timezone: string;
+                            } | null;
+                            isInWindow: boolean;
+                            nextWindowOpensAt: string | null;
+                            /** @enum {string} */
+                            status: "active" | "paused";
+                            pausedReason: string | null;
+                            pausedAt: string | null;
+                            health: {
+                                /** @description 0–100: accepted share of the last 24 h */
+                                score: number | null;
+                                sent24h: number;
+                                failed24h: number;
+                                deferred24h: number;
+                                consecutiveFailures: number;
+                                lastSuccessAt: string | null;
+                                lastFailureAt: string | null;
+                                lastError: string | null;
+                            };
+                            lastVerify: {
+                                ok: boolean;
+                                at: string;
+                                steps: {
+                                    step: string;
+                                    ok: boolean;
+                                    detail: string;
+                                    ms: number;
+                                }[];
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/senders/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Use a paused sender again; clears its failure streak and alerts
+         * @description Requires the **admin** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            fromName: string | null;
+                            fromEmail: string;
+                            replyTo: string | null;
+                            /** @enum {string} */
+                            provider: "smtp" | "outbox";
+                            smtp: {
+                                host: string;
+                                port: number;
+                                /**
+                                 * @description implicit: TLS from the first byte (port 465); starttls: STARTTLS required; starttls-opportunistic: used when offered; none
+                                 * @enum {string}
+                                 */
+                                tls: "implicit" | "starttls" | "starttls-opportunistic" | "none";
+                                /** @enum {string} */
+                                auth: "none" | "plain" | "login" | "xoauth2";
+                                username: string | null;
+                                allowInvalidCertificates: boolean;
+                                /** @description Whether a password/token is stored (it is never shown) */
+                                hasPassword: boolean;
+                            } | null;
+                            limits: {
+                                perSecond: number | null;
+                                perHour: number | null;
+                                perDay: number | null;
+                            };
+                            window: {
+                                /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                                days: number[];
+                                start: string;
+                                /** @description An end before the start spans midnight */
+                                end: string;
+                                /** @description IANA timezone, e.g. Europe/Paris */
+                                timezone: string;
+                            } | null;
+                            isInWindow: boolean;
+                            nextWindowOpensAt: string | null;
+                            /** @enum {string} */
+                            status: "active" | "paused";
+                            pausedReason: string | null;
+                            pausedAt: string | null;
+                            health: {
+                                /** @description 0–100: accepted share of the last 24 h */
+                                score: number | null;
+                                sent24h: number;
+                                failed24h: number;
+                                deferred24h: number;
+                                consecutiveFailures: number;
+                                lastSuccessAt: string | null;
+                                lastFailureAt: string | null;
+                                lastError: string | null;
+                            };
+                            lastVerify: {
+                                ok: boolean;
+                                at: string;
+                                steps: {
+                                    step: string;
+                                    ok: boolean;
+                                    detail: string;
+                                    ms: number;
+                                }[];
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages the built-in outbox stored instead of sending, newest first
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                    /** @description Recipient or subject */
+                    search?: string;
+                    campaignId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                senderId: string | null;
+                                senderName: string | null;
+                                campaignId: string | null;
+                                messageId: string;
+                                fromEmail: string;
+                                toEmail: string;
+                                subject: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One stored message with its raw source
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            senderId: string | null;
+                            campaignId: string | null;
+                            messageId: string;
+                            fromEmail: string;
+                            toEmail: string;
+                            subject: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description The complete message source (RFC 5322) as it would have been sent */
+                            raw: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alerts that need a person, newest first, with the number still open
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                    status?: "open" | "resolved";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description e.g. sender.paused */
+                                kind: string;
+                                severity: string;
+                                title: string;
+                                message: string;
+                                /** @description What it is about, e.g. { senderId } */
+                                subject: {
+                                    [key: string]: string;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                resolvedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                            openCount: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an alert as handled
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description e.g. sender.paused */
+                            kind: string;
+                            severity: string;
+                            title: string;
+                            message: string;
+                            /** @description What it is about, e.g. { senderId } */
+                            subject: {
+                                [key: string]: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            resolvedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;

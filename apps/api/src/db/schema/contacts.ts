@@ -23,9 +23,9 @@ export const contacts = pgTable(
   'contacts',
   {
     id: uuid('id').primaryKey(),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    // No foreign key to organizations: its per-row check was a fifth of a bulk import's cost
+    // (measured), and organizations are never deleted; a future org deletion deletes contacts.
+    orgId: uuid('org_id').notNull(),
     /** Trimmed, domain lowercased; unique per organization case-insensitively. */
     email: text('email').notNull(),
     firstName: text('first_name'),
@@ -44,10 +44,15 @@ export const contacts = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('contacts_org_email_key').on(t.orgId, sql`lower(${t.email})`),
+    // One index serves uniqueness, equality and prefix search: text_pattern_ops compares bytes,
+    // which is what `=` means for text anyway, and it answers `like 'abc%'` in any collation.
+    uniqueIndex('contacts_org_email_key').on(t.orgId, sql`lower(${t.email}) text_pattern_ops`),
     index('contacts_org_id_idx').on(t.orgId, t.id),
-    index('contacts_org_email_prefix_idx').on(t.orgId, sql`lower(${t.email}) text_pattern_ops`),
-    index('contacts_org_status_idx').on(t.orgId, t.status),
+    // Most contacts are subscribed and a filter on that matches most rows anyway; indexing only
+    // the others keeps imports of subscribed contacts from paying for this index.
+    index('contacts_org_status_idx')
+      .on(t.orgId, t.status)
+      .where(sql`${t.status} <> 'subscribed'`),
     index('contacts_org_created_idx').on(t.orgId, t.createdAt),
     index('contacts_tags_idx').using('gin', t.tags),
     index('contacts_attributes_idx').using('gin', sql`${t.attributes} jsonb_path_ops`),

@@ -10,3 +10,6 @@ export * from './contacts.js';
 export * from './segments.js';
 export * from './imports.js';
 export * from './idempotency-keys.js';
+export * from './templates.js';
+export * from './senders.js';
+export * from './alerts.js';

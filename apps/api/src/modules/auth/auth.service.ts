@@ -31,6 +31,8 @@ export interface AuthServiceDeps {
   organizations: OrganizationsRepo;
   tokens: AccessTokens;
   rateLimiter: RateLimiter;
+  /** Runs after a registration created a new organization (e.g. its default sender). */
+  onOrganizationCreated?: (orgId: string, creatorId: string) => Promise<void>;
 }
 
 /** Trim, and lowercase the domain: the local part is case-sensitive by RFC 5321. */
@@ -149,6 +151,7 @@ export function createAuthService(deps: AuthServiceDeps) {
             }
           : undefined,
       });
+      if (result !== 'email_taken' && org.isNew) await deps.onOrganizationCreated?.(org.id, userId);
       if (result === 'email_taken') {
         throw new AppError(
           'email_taken',

@@ -99,7 +99,7 @@ export function contactsWhere(orgId: string, filter: ContactFilter): SQL {
     email !== undefined ? sql`lower(${contacts.email}) = lower(${email})` : undefined,
     status ? eq(contacts.status, status) : undefined,
     tag !== undefined ? arrayContains(contacts.tags, [tag]) : undefined,
-    // The email prefix is served by contacts_org_email_prefix_idx (lower(email) text_pattern_ops).
+    // The email prefix is served by contacts_org_email_key (lower(email) text_pattern_ops).
     pattern
       ? sql`(lower(${contacts.email}) like ${pattern}
           or lower(${contacts.firstName}) like ${pattern}

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -15,7 +15,9 @@ import { mapColumns } from './csv/mapping.js';
 import { inspectCsv, readCsv } from './csv/reader.js';
 import type { CsvDelimiter } from './csv/sniff.js';
 import type { CsvEncoding } from './csv/encoding.js';
-import { convertRecord, type RejectedRow, type StagedRow } from './import.rows.js';
+import { chunkRows, convertRecord, type RejectedRow, type StagedRow } from './import.rows.js';
+import type { ImportApplyRepo } from './imports.apply.repo.js';
+import type { ImportStreamRepo } from './imports.stream.repo.js';
 import type { ImportRow, ImportsRepo } from './imports.repo.js';
 
 export const ImportOptionsSchema = z.strictObject({
@@ -55,11 +57,15 @@ async function readPrefix(stream: Readable, bytes: number): Promise<Buffer> {
 
 export function createImportsService(deps: {
   repo: ImportsRepo;
+  applier: ImportApplyRepo;
+  streamer: ImportStreamRepo;
   clock: Clock;
   queue: Queue<AppJobCatalog>;
   uploadDir: string;
+  /** Rows per chunk when applying while reading (PostgreSQL). */
+  chunkRows: number;
 }) {
-  const { repo, clock, queue, uploadDir } = deps;
+  const { repo, applier, streamer, clock, queue, uploadDir, chunkRows: chunkSize } = deps;
 
   async function describe(
     firstBytes: Buffer,
@@ -234,7 +240,7 @@ export function createImportsService(deps: {
         finishedAt: clock.now(),
       });
       if (!ok) throw new AppError('conflict', `The import is already ${row.status}.`);
-      await repo.dropStaging(id);
+      await applier.dropStaging(id);
       await rm(row.filePath, { force: true });
       return present({ ...row, status: 'cancelled' });
     },
@@ -255,8 +261,8 @@ export function createImportsService(deps: {
     },
 
     /**
-     * The job. Idempotent: a finished import is left alone; a crashed run is restarted from a clean
-     * staging area, and nothing reaches contacts until the single apply transaction at the end.
+     * The job. Idempotent: a finished import is left alone; a crashed run starts over from the
+     * file, and nothing reaches contacts until the one transaction that also marks it completed.
      */
     async run(importId: string, orgId: string, signal?: AbortSignal) {
       const row = await repo.find(orgId, importId);
@@ -270,14 +276,17 @@ export function createImportsService(deps: {
         error: null,
       });
       if (!started) return;
-      await repo.resetStaging(importId);
+      await repo.resetErrors(importId);
       const options = ImportOptionsSchema.parse(row.options);
       const fieldDefs = await repo.fieldDefinitions(orgId);
       const delimiter = (row.delimiter ?? ',') as CsvDelimiter;
 
       let bytesRead = 0;
-      const source = createReadStream(row.filePath, { highWaterMark: 1024 * 1024 });
+      let source: ReadStream | undefined;
+      // Opened when reading starts: a stream opened earlier reports a missing file as an
+      // 'error' event nobody listens to yet, which would crash the process.
       async function* counted() {
+        source = createReadStream(row!.filePath, { highWaterMark: 1024 * 1024 });
         for await (const chunk of source) {
           bytesRead += (chunk as Buffer).length;
           yield chunk as Buffer;
@@ -290,8 +299,6 @@ export function createImportsService(deps: {
       let batches = 0;
       let cancelled = false;
 
-      // Parsing and validating yield staged batches while the database stores the previous
-      // ones: on PostgreSQL one COPY stream consumes them, so both cores work at once.
       async function* stagedBatches(): AsyncGenerator<StagedRow[]> {
         for await (const batch of readCsv(counted(), {
           delimiter,
@@ -320,39 +327,43 @@ export function createImportsService(deps: {
               failed,
               bytesProcessed: bytesRead,
             });
-            // A cancel or shutdown stops the run between batches; staging is discarded.
+            // A cancel or shutdown stops the run between batches; nothing is applied.
             if (signal?.aborted) throw new Error('worker shutting down; the import will restart');
             if ((await repo.status(importId)) === 'cancelled') {
               cancelled = true;
-              source.destroy();
+              source?.destroy();
               return;
             }
           }
         }
       }
 
-      await repo.stageAll(importId, stagedBatches());
-      if (cancelled || (await repo.status(importId)) === 'cancelled') {
-        await repo.dropStaging(importId);
-        return;
+      const apply = {
+        importId,
+        orgId,
+        mode: options.mode,
+        listId: options.listId ?? null,
+        resubscribe: options.resubscribe,
+      };
+      const finish = () => ({
+        rowsTotal: processed,
+        failed,
+        bytesProcessed: row.fileSize,
+        finishedAt: clock.now(),
+      });
+      if (streamer.isAvailable) {
+        // Resolves null when a cancel won the race; the transaction then applied nothing.
+        if (!(await streamer.applyChunks(apply, chunkRows(stagedBatches(), chunkSize), finish)))
+          return;
+      } else {
+        await applier.resetStaging(importId);
+        await applier.stageAll(importId, stagedBatches());
+        if (cancelled || (await repo.status(importId)) === 'cancelled') {
+          await applier.dropStaging(importId);
+          return;
+        }
+        await applier.applyStaged(apply, finish());
       }
-      await repo.apply(
-        {
-          importId,
-          orgId,
-          mode: options.mode,
-          tags: options.tags,
-          listId: options.listId ?? null,
-          resubscribe: options.resubscribe,
-        },
-        {
-          rowsTotal: processed,
-          rowsProcessed: processed,
-          failed,
-          bytesProcessed: row.fileSize,
-          finishedAt: clock.now(),
-        },
-      );
       await rm(row.filePath, { force: true });
     },
 
@@ -363,7 +374,7 @@ export function createImportsService(deps: {
         error: error instanceof Error ? error.message.slice(0, 1000) : String(error).slice(0, 1000),
         finishedAt: clock.now(),
       });
-      await repo.dropStaging(importId);
+      await applier.dropStaging(importId);
     },
   };
 }

@@ -46,7 +46,8 @@ describe('CSV import', () => {
   let t: TestApp;
   let owner: Session;
   beforeAll(async () => {
-    t = await createTestApp();
+    // Two rows per chunk: on PostgreSQL every test crosses chunk boundaries (repeats far apart).
+    t = await createTestApp({ env: { IMPORT_CHUNK_ROWS: '2' } });
     await t.startWorker();
     owner = await t.register();
   });
@@ -104,10 +105,18 @@ describe('CSV import', () => {
       duplicates: 1,
     });
     const rows = await contactsOf(s.organization.id);
-    expect(rows.map((r) => r.email)).toEqual(['ANA@example.com', 'carl@example.com']);
+    // Repeats merge in file order: the first spelling created the contact, a later non-blank
+    // cell overrides, blank cells keep what the earlier row had, tags accumulate.
+    expect(rows.map((r) => r.email)).toEqual(['ana@example.com', 'carl@example.com']);
     const ana = rows[0]!;
-    // Last occurrence wins, blank cells keep what an earlier row had.
-    expect(ana).toMatchObject({ firstName: 'Anabel', source: 'import', status: 'subscribed' });
+    expect(ana).toMatchObject({
+      firstName: 'Anabel',
+      lastName: 'Müller',
+      attributes: { company: 'ACME; Inc.' },
+      source: 'import',
+      status: 'subscribed',
+    });
+    expect([...ana.tags].sort()).toEqual(['beta', 'imported', 'vip']);
     expect(rows[1]).toMatchObject({
       firstName: 'Carl\r\nMultiline',
       attributes: { company: 'He said "hi"' },
@@ -223,6 +232,73 @@ describe('CSV import', () => {
       'fresh@example.com',
       'old@example.com',
     ]);
+  });
+
+  it('merges an address repeated far apart in the file and counts it once, in every mode', async () => {
+    const csv =
+      'email,first name,last name,tags\n' +
+      'a@example.com,A,Alpha,t1\n' +
+      'b@example.com,B,,\n' +
+      'c@example.com,,,\n' +
+      'A@example.com,,Second,t2\n' +
+      'old@example.com,Old2,,\n' +
+      'b@example.com,Bee,,\n' +
+      'old@example.com,,Older,\n' +
+      'zed@example.com,Zed,,\n' +
+      'zed@example.com,,Zz,\n';
+    const withOld = async () => {
+      const s = await t.register();
+      await t.call(s.accessToken, {
+        method: 'POST',
+        url: '/api/v1/contacts',
+        payload: { email: 'old@example.com', firstName: 'Old' },
+      });
+      return s;
+    };
+    const byEmail = async (s: Session) =>
+      Object.fromEntries((await contactsOf(s.organization.id)).map((c) => [c.email, c]));
+
+    const upsert = await withOld();
+    expect(await importFile(upsert, csv)).toMatchObject({
+      rowsProcessed: 9,
+      inserted: 4,
+      updated: 1,
+      skipped: 0,
+      duplicates: 4,
+    });
+    const u = await byEmail(upsert);
+    expect(Object.keys(u).sort()).toEqual([
+      'a@example.com',
+      'b@example.com',
+      'c@example.com',
+      'old@example.com',
+      'zed@example.com',
+    ]);
+    expect(u['a@example.com']).toMatchObject({ firstName: 'A', lastName: 'Second' });
+    expect([...u['a@example.com']!.tags].sort()).toEqual(['t1', 't2']);
+    expect(u['b@example.com']!.firstName).toBe('Bee');
+    expect(u['old@example.com']).toMatchObject({ firstName: 'Old2', lastName: 'Older' });
+    expect(u['zed@example.com']).toMatchObject({ firstName: 'Zed', lastName: 'Zz' });
+
+    const create = await withOld();
+    expect(await importFile(create, csv, { mode: 'create' })).toMatchObject({
+      inserted: 4,
+      updated: 0,
+      skipped: 1,
+      duplicates: 4,
+    });
+    const c = await byEmail(create);
+    expect(c['old@example.com']).toMatchObject({ firstName: 'Old', lastName: null });
+    expect(c['a@example.com']!.lastName).toBe('Second');
+
+    const update = await withOld();
+    expect(await importFile(update, csv, { mode: 'update' })).toMatchObject({
+      inserted: 0,
+      updated: 1,
+      skipped: 4,
+      duplicates: 4,
+    });
+    expect(Object.keys(await byEmail(update))).toEqual(['old@example.com']);
   });
 
   it('previews encoding, delimiter, mapping and first rows without importing anything', async () => {
@@ -345,7 +421,8 @@ describe('CSV import', () => {
 describe('CSV import crash safety', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // Small chunks: on PostgreSQL some are applied inside the transaction before the run dies.
+    t = await createTestApp({ env: { IMPORT_CHUNK_ROWS: '3000' } });
   });
   afterAll(() => t.close());
 

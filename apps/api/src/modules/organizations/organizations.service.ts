@@ -15,6 +15,8 @@ export function createOrganizationsService(deps: {
   clock: Clock;
   repo: OrganizationsRepo;
   authRepo: AuthRepo;
+  /** Runs after an organization was created (e.g. its default sender). */
+  onOrganizationCreated?: (orgId: string, creatorId: string) => Promise<void>;
 }) {
   const { config, clock, repo, authRepo } = deps;
 
@@ -59,6 +61,7 @@ export function createOrganizationsService(deps: {
 
     async create(principal: Principal, name: string) {
       const org = await repo.create({ id: uuidv7(), name: name.trim() }, principal.userId!);
+      await deps.onOrganizationCreated?.(org.id, principal.userId!);
       return { id: org.id, name: org.name, role: org.role, createdAt: org.joinedAt };
     },
 
