@@ -1,6 +1,7 @@
 import type { Template } from 'liquidjs';
+import { compileFast, type FastPart } from './fast.js';
 import { compileBody, type BodyFormat } from './formats.js';
-import { htmlLiquid, parseLiquid, plainLiquid, PREHEADER_TAG } from './liquid.js';
+import { FAST_TAGS, htmlLiquid, parseLiquid, plainLiquid, PREHEADER_TAG } from './liquid.js';
 import {
   issueAt,
   wholeField,
@@ -31,6 +32,8 @@ export interface TemplateSource {
 
 export interface CompiledPart {
   readonly templates: Template[];
+  /** The straight-line renderer, when the part is only text and simple outputs (fast.ts). */
+  readonly fast: FastPart | null;
   /** Maps offsets in the parsed input back to the fields' sources. */
   readonly segments: readonly Segment[];
 }
@@ -121,9 +124,9 @@ export async function compileTemplate(source: TemplateSource): Promise<CompileRe
       const hint = `The text part generated from the HTML lost some Liquid (tags in <head>, <style> or comments are dropped); write the text part yourself. ${message}`;
       return { ok: false, errors: [issueAt(sources, generated.segments, offset, 'text', hint)] };
     }
-    text = { templates: result.templates, segments: generated.segments };
+    text = part(plainLiquid, result.templates, generated.segments);
   } else {
-    text = { templates: parsed.get('text')!, segments: [wholeField('text', sources.text)] };
+    text = part(plainLiquid, parsed.get('text')!, [wholeField('text', sources.text)]);
   }
 
   const preheaderTemplates = parsed.get('preheader');
@@ -135,18 +138,23 @@ export async function compileTemplate(source: TemplateSource): Promise<CompileRe
     isTextGenerated: generated !== null,
     variables: [...parsed].flatMap(([field, templates]) => variablesOf(field, templates)),
     parts: {
-      subject: {
-        templates: parsed.get('subject')!,
-        segments: [wholeField('subject', sources.subject)],
-      },
+      subject: part(plainLiquid, parsed.get('subject')!, [wholeField('subject', sources.subject)]),
       preheader: preheaderTemplates
-        ? { templates: preheaderTemplates, segments: [wholeField('preheader', sources.preheader)] }
+        ? part(plainLiquid, preheaderTemplates, [wholeField('preheader', sources.preheader)])
         : null,
-      html: { templates: html.templates, segments: htmlSlot.segments },
+      html: part(htmlLiquid, html.templates, htmlSlot.segments),
       text,
     },
   };
   return { ok: true, template, warnings: body.warnings };
+}
+
+function part(
+  engine: typeof plainLiquid,
+  templates: Template[],
+  segments: readonly Segment[],
+): CompiledPart {
+  return { templates, segments, fast: compileFast(engine, templates, FAST_TAGS) };
 }
 
 function fieldIssue(

@@ -9,6 +9,7 @@ import {
   type Template,
 } from 'liquidjs';
 import type { DisplayTimezone } from './context.js';
+import type { FastPart, FastTags } from './fast.js';
 import { registerDateFilters, TIMEZONE_REGISTER } from './dates.js';
 
 /**
@@ -101,6 +102,11 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
+/** Engine-internal tags the fast path renders itself (see fast.ts). */
+export const FAST_TAGS: FastTags = {
+  herald_preheader: (context) => escapeHtml(context().getRegister<string>(PREHEADER_REGISTER, '')),
+};
+
 export interface LiquidFailure {
   /** Offset in the parsed or rendered input where the problem is. */
   offset: number;
@@ -132,6 +138,7 @@ class OutputLimitError extends Error {
  */
 export class RenderSession {
   private limits: Context | undefined;
+  private shared: { engine: Liquid; ctx: Context } | undefined;
   private remainingOutput = OUTPUT_LIMIT_CHARS;
   /** Printed by the preheader slot of the HTML part; set once the preheader is rendered. */
   preheader = '';
@@ -142,8 +149,36 @@ export class RenderSession {
   ) {}
 
   /** Synchronous: every tag and filter we register is synchronous. */
-  render(engine: Liquid, templates: Template[]): string {
-    // A fresh Context per part, so `assign` in the subject does not leak into the body.
+  render(engine: Liquid, templates: Template[], fast: FastPart | null = null): string {
+    if (fast) {
+      const text = fast(this.scope, () => this.context(engine));
+      if (text.length > this.remainingOutput) throw new OutputLimitError();
+      this.remainingOutput -= text.length;
+      return text;
+    }
+    const ctx = this.context(engine, true);
+    const emitter: Emitter = {
+      buffer: '',
+      write: (value: unknown) => {
+        const text = stringify(value);
+        if (text.length > this.remainingOutput) throw new OutputLimitError();
+        this.remainingOutput -= text.length;
+        emitter.buffer += text;
+      },
+    };
+    toValueSync(engine.renderer.renderTemplates(templates, ctx, emitter));
+    return emitter.buffer;
+  }
+
+  /**
+   * The part's LiquidJS Context. A fresh one per part for the LiquidJS path, so `assign` in the
+   * subject does not leak into the body; the fast path cannot assign, so its parts share one.
+   */
+  private context(engine: Liquid, isFresh = false): Context {
+    if (!isFresh && this.shared?.engine === engine) {
+      this.shared.ctx.setRegister(PREHEADER_REGISTER, this.preheader);
+      return this.shared.ctx;
+    }
     const ctx = new Context(
       this.scope,
       engine.options,
@@ -157,17 +192,8 @@ export class RenderSession {
     this.limits ??= ctx;
     ctx.setRegister(TIMEZONE_REGISTER, this.timezone);
     ctx.setRegister(PREHEADER_REGISTER, this.preheader);
-    const emitter: Emitter = {
-      buffer: '',
-      write: (value: unknown) => {
-        const text = stringify(value);
-        if (text.length > this.remainingOutput) throw new OutputLimitError();
-        this.remainingOutput -= text.length;
-        emitter.buffer += text;
-      },
-    };
-    toValueSync(engine.renderer.renderTemplates(templates, ctx, emitter));
-    return emitter.buffer;
+    if (!isFresh) this.shared = { engine, ctx };
+    return ctx;
   }
 }
 

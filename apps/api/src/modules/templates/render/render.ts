@@ -25,7 +25,7 @@ export function renderTemplate(
   const run = (engine: Liquid, part: CompiledPart | null, fallback: TemplateField): string => {
     if (!part || isStopped) return '';
     try {
-      return session.render(engine, part.templates);
+      return session.render(engine, part.templates, part.fast);
     } catch (error) {
       const failure = describeLiquidError(error);
       const issue = issueAt(
