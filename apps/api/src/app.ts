@@ -41,6 +41,10 @@ import { templatesRoutes } from './modules/templates/templates.routes.js';
 import { sendersRoutes } from './modules/senders/senders.routes.js';
 import { outboxRoutes } from './modules/outbox/outbox.routes.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
+import { campaignsRoutes } from './modules/campaigns/campaigns.routes.js';
+import { realtimeRoutes } from './modules/realtime/realtime.routes.js';
+import { trackingRoutes } from './modules/tracking/tracking.routes.js';
+import type { PubSub } from './platform/pubsub/pubsub.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import type { Queue } from './platform/queue/queue.js';
@@ -53,6 +57,8 @@ export interface AppDeps {
   database: Database;
   queue: Queue<AppJobCatalog>;
   rateLimiter: RateLimiter;
+  /** Realtime fan-out; in-process when absent. */
+  pubsub?: PubSub;
   clock?: Clock;
   metrics?: Metrics;
   tracing?: Tracing;
@@ -117,7 +123,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
 
   const services =
-    deps.services ?? createServices({ config, secrets, database, queue, rateLimiter, clock });
+    deps.services ??
+    createServices({
+      config,
+      secrets,
+      database,
+      queue,
+      rateLimiter,
+      clock,
+      ...(deps.pubsub ? { pubsub: deps.pubsub } : {}),
+    });
+  // Buffered tracking hits are written before the process lets go of the database.
+  app.addHook('onClose', async () => services.tracking.drain());
   const {
     auth,
     apiKeys,
@@ -133,6 +150,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     senders,
     outbox,
     alerts,
+    campaigns,
+    campaignStats,
+    tracking,
+    pubsub,
   } = services;
   metrics.watchQueue(() => queue.counts());
 
@@ -264,9 +285,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(sendersRoutes, { senders });
       await api.register(outboxRoutes, { outbox });
       await api.register(alertsRoutes, { alerts });
+      // campaign routes
+      await api.register(campaignsRoutes, { campaigns, stats: campaignStats, clock });
+      await api.register(realtimeRoutes, {
+        pubsub,
+        authenticate: (token) =>
+          token.startsWith('hk_')
+            ? apiKeys.authenticate(token)
+            : auth.authenticateAccessToken(token),
+      });
     },
     { prefix: API_PREFIX },
   );
+
+  await app.register(trackingRoutes, { tracking, pipeline: services.pipeline });
 
   await app.register(healthRoutes, {
     checks: {

@@ -63,6 +63,11 @@ const EnvSchema = z.object({
   OTEL_SERVICE_NAME: z.string().default('herald'),
   WORKER_CONCURRENCY: intFrom(5, 1),
   IMPORT_CHUNK_ROWS: intFrom(20_000, 1),
+  SEND_BATCH_SIZE: intFrom(500, 1),
+  SEND_LANES: intFrom(4, 1),
+  SEND_LEASE_MS: intFrom(300_000, 1_000),
+  SEND_MAX_ATTEMPTS: intFrom(5, 1),
+  SEND_RETRY_BASE_MS: intFrom(60_000, 0),
   SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 0),
   LOGIN_LIMIT_PER_ACCOUNT: intFrom(10, 1),
   LOGIN_LIMIT_PER_IP: intFrom(100, 1),
@@ -108,6 +113,14 @@ export interface Config {
   readonly workerConcurrency: number;
   /** Rows a PostgreSQL import applies per step while it reads the file. (Default: 20000) */
   readonly importChunkRows: number;
+  /** The send pipeline (modules/campaigns/send): batch, lanes per campaign, lease, retries. */
+  readonly send: {
+    batchSize: number;
+    lanes: number;
+    leaseMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+  };
   readonly shutdownTimeoutMs: number;
   readonly loginLimits: { perAccount: number; perIp: number; windowSeconds: number };
   readonly metricsEnabled: boolean;
@@ -201,6 +214,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serviceName: v.OTEL_SERVICE_NAME,
     workerConcurrency: v.WORKER_CONCURRENCY,
     importChunkRows: v.IMPORT_CHUNK_ROWS,
+    send: Object.freeze({
+      batchSize: v.SEND_BATCH_SIZE,
+      lanes: v.SEND_LANES,
+      leaseMs: v.SEND_LEASE_MS,
+      maxAttempts: v.SEND_MAX_ATTEMPTS,
+      retryBaseMs: v.SEND_RETRY_BASE_MS,
+    }),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     loginLimits: {
       perAccount: v.LOGIN_LIMIT_PER_ACCOUNT,

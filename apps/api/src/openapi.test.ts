@@ -27,6 +27,8 @@ describe('OpenAPI document', () => {
   it('documents every API route, with bearer security on the protected ones', () => {
     for (const route of t.app.routeTable) {
       if (route.url === '/api/v1/openapi.json') continue;
+      // OpenAPI cannot describe a WebSocket (@fastify/websocket hides it); docs/ARCHITECTURE.md does.
+      if (route.url === '/api/v1/realtime') continue;
       const path = route.url.replace(/:(\w+)/g, '{$1}');
       const op = doc.paths[path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.url}`).toBeDefined();

@@ -15,6 +15,10 @@ import { createMetrics, type Metrics } from './platform/metrics.js';
 import { createBullmqQueue } from './platform/queue/bullmq.js';
 import { createPostgresQueue } from './platform/queue/postgres.js';
 import type { Queue } from './platform/queue/queue.js';
+import { createMemoryPubSub } from './platform/pubsub/memory.js';
+import type { PubSub } from './platform/pubsub/pubsub.js';
+import { createRedisPubSub } from './platform/pubsub/redis.js';
+import type { RateLimiter } from './platform/ratelimit/ratelimit.js';
 import { createMemoryRateLimiter } from './platform/ratelimit/memory.js';
 import { createRedisRateLimiter } from './platform/ratelimit/redis.js';
 import { loadOrCreateEmbeddedSecrets } from './platform/secrets.js';
@@ -28,6 +32,9 @@ export interface Runtime {
   secrets: Secrets;
   database: Database;
   queue: Queue<AppJobCatalog>;
+  /** Shared by the API and the worker: login limits and sender quotas across processes. */
+  rateLimiter: RateLimiter;
+  pubsub: PubSub;
   metrics: Metrics;
   tracing: Tracing;
 }
@@ -51,19 +58,29 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       })
     : createPostgresQueue({ database, catalog: jobCatalog, deadLetters });
   const tracing = createTracing({ endpoint: config.otlpEndpoint, serviceName: config.serviceName });
-  return { config, secrets, database, queue, metrics: createMetrics(), tracing };
+  const rateLimiter = config.redisUrl
+    ? createRedisRateLimiter(config.redisUrl, config.redisKeyPrefix)
+    : createMemoryRateLimiter(systemClock);
+  const pubsub = config.redisUrl
+    ? createRedisPubSub(config.redisUrl, config.redisKeyPrefix)
+    : createMemoryPubSub();
+  return {
+    config,
+    secrets,
+    database,
+    queue,
+    rateLimiter,
+    pubsub,
+    metrics: createMetrics(),
+    tracing,
+  };
 }
 
 /** Starts processing jobs, with metrics and a span per try, plus the hourly maintenance job. */
 export async function startJobWorker(runtime: Runtime): Promise<() => Promise<void>> {
   const { queue, metrics, tracing, config } = runtime;
-  const handlers = createJobHandlers(
-    createServices({
-      ...runtime,
-      rateLimiter: createMemoryRateLimiter(systemClock),
-      clock: systemClock,
-    }),
-  );
+  const services = createServices({ ...runtime, clock: systemClock });
+  const handlers = createJobHandlers(services);
   const traced = Object.fromEntries(
     Object.entries(handlers).map(([name, handler]) => [
       name,
@@ -95,6 +112,7 @@ export async function startJobWorker(runtime: Runtime): Promise<() => Promise<vo
   return async () => {
     clearInterval(timer);
     await queue.stopWorker(config.shutdownTimeoutMs);
+    await services.close();
   };
 }
 
@@ -118,9 +136,7 @@ export async function startHerald(
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true })
     : undefined;
   redis?.on('error', () => undefined);
-  const rateLimiter = config.redisUrl
-    ? createRedisRateLimiter(config.redisUrl, config.redisKeyPrefix)
-    : createMemoryRateLimiter(systemClock);
+  const { rateLimiter } = runtime;
 
   let app: FastifyInstance | undefined;
   let url = '';
@@ -147,6 +163,7 @@ export async function startHerald(
         await stopWorker?.();
         await runtime.queue.close();
         await rateLimiter.close();
+        await runtime.pubsub.close();
         redis?.disconnect();
         await runtime.tracing.shutdown();
         await runtime.database.close();

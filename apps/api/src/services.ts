@@ -34,6 +34,10 @@ import { createSecretBox } from './platform/crypto.js';
 import { uuidV7Floor } from './platform/ids.js';
 import type { Queue } from './platform/queue/queue.js';
 import type { RateLimiter } from './platform/ratelimit/ratelimit.js';
+import { createMemoryPubSub } from './platform/pubsub/memory.js';
+import type { PubSub } from './platform/pubsub/pubsub.js';
+import { createCampaignModule } from './modules/campaigns/campaigns.module.js';
+import { createListsRepo } from './modules/lists/lists.repo.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -41,6 +45,8 @@ export interface ServiceDeps {
   database: Database;
   queue: Queue<AppJobCatalog>;
   rateLimiter: RateLimiter;
+  /** Realtime fan-out (campaign progress, engagement). (Default: in-process) */
+  pubsub?: PubSub;
   clock: Clock;
 }
 
@@ -52,6 +58,7 @@ const DAY_MS = 24 * 3600 * 1000;
  */
 export function createServices(deps: ServiceDeps) {
   const { config, secrets, database, queue, rateLimiter, clock } = deps;
+  const pubsub = deps.pubsub ?? createMemoryPubSub();
   const db = database.db;
   const authRepo = createAuthRepo(db);
   const organizationsRepo = createOrganizationsRepo(db);
@@ -86,7 +93,26 @@ export function createServices(deps: ServiceDeps) {
       },
     },
   });
+  const templatesRepoForKeys = createTemplatesRepo(db);
+  const listsRepo = createListsRepo(db);
+  const campaignModule = createCampaignModule({
+    db,
+    config,
+    secrets,
+    clock,
+    queue,
+    rateLimiter,
+    pubsub,
+    segments,
+    senders,
+    templates,
+    hasList: (orgId, listId) => listsRepo.exists(orgId, listId),
+    attributeKeys: (orgId) => templatesRepoForKeys.attributeKeys(orgId),
+    organizationName: async (orgId) => (await organizationsRepo.find(orgId))?.name ?? '',
+  });
   return {
+    pubsub,
+    ...campaignModule,
     auth: createAuthService({
       config,
       clock,

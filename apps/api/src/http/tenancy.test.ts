@@ -131,6 +131,18 @@ const fixtures: Record<string, FixtureFactory> = {
   '/api/v1/senders/:id/verify': senderFixture,
   '/api/v1/senders/:id/pause': senderFixture,
   '/api/v1/senders/:id/resume': senderFixture,
+  '/api/v1/campaigns/:id': (t, owner) => campaignFixture(t, owner, { name: 'Hijacked' }),
+  '/api/v1/campaigns/:id/preflight': (t, owner) => campaignFixture(t, owner),
+  '/api/v1/campaigns/:id/schedule': (t, owner) =>
+    campaignFixture(t, owner, { sendAt: '2099-01-01T00:00:00Z' }),
+  '/api/v1/campaigns/:id/send-now': (t, owner) => campaignFixture(t, owner),
+  '/api/v1/campaigns/:id/pause': (t, owner) => campaignFixture(t, owner),
+  '/api/v1/campaigns/:id/resume': (t, owner) => campaignFixture(t, owner),
+  '/api/v1/campaigns/:id/cancel': (t, owner) => campaignFixture(t, owner),
+  '/api/v1/campaigns/:id/duplicate': (t, owner) => campaignFixture(t, owner),
+  '/api/v1/campaigns/:id/follow-up': (t, owner) => campaignFixture(t, owner, { to: 'non_openers' }),
+  '/api/v1/campaigns/:id/stats': (t, owner) => campaignFixture(t, owner),
+  '/api/v1/campaigns/:id/messages': (t, owner) => campaignFixture(t, owner),
   '/api/v1/outbox/:id': async (t, owner) => {
     const id = uuidv7();
     await t.database.db.insert(outboxMessages).values({
@@ -195,6 +207,50 @@ async function templateFixture(
       });
       const body = got.json() as { name: string; version: number };
       return got.statusCode === 200 && body.name === 'Fixture template' && body.version === 1;
+    },
+  };
+}
+
+/** A draft campaign that could be sent: any action another organization sneaks through shows. */
+async function campaignFixture(t: TestApp, owner: Session, body?: object): Promise<Fixture> {
+  const senders = await t.call(owner.accessToken, { method: 'GET', url: '/api/v1/senders' });
+  const senderId = (senders.json() as { items: { id: string }[] }).items[0]!.id;
+  const res = await t.call(owner.accessToken, {
+    method: 'POST',
+    url: '/api/v1/campaigns',
+    payload: {
+      name: 'Fixture campaign',
+      content: {
+        subject: 'Hi',
+        format: 'html',
+        body: '<a href="{{ unsubscribe_url }}">Unsubscribe</a>',
+      },
+      senderIds: [senderId],
+    },
+  });
+  const { id } = res.json() as { id: string };
+  return {
+    params: { id },
+    body,
+    intact: async () => {
+      const got = await t.call(owner.accessToken, {
+        method: 'GET',
+        url: `/api/v1/campaigns/${id}`,
+      });
+      const c = got.json() as { name: string; status: string };
+      const all = await t.call(owner.accessToken, {
+        method: 'GET',
+        url: '/api/v1/campaigns?limit=200',
+      });
+      const copies = (all.json() as { items: { name: string }[] }).items.filter((i) =>
+        i.name.startsWith('Fixture campaign'),
+      );
+      return (
+        got.statusCode === 200 &&
+        c.name === 'Fixture campaign' &&
+        c.status === 'draft' &&
+        copies.every((i) => i.name === 'Fixture campaign')
+      );
     },
   };
 }

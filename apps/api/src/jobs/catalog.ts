@@ -35,6 +35,35 @@ export const jobCatalog = {
     attempts: 3,
     backoff: { delayMs: 10_000 },
   },
+  // campaign jobs
+  /** At the scheduled time: fix the template version, snapshot the audience, start the lanes. */
+  'campaigns.start': {
+    queue: 'campaigns',
+    payload: z.object({
+      campaignId: z.uuid(),
+      orgId: z.uuid(),
+      /** The schedule this job was made for; a rescheduled campaign ignores older jobs. */
+      sendAt: z.string().nullable(),
+    }),
+    attempts: 5,
+    backoff: { delayMs: 5_000 },
+  },
+  /**
+   * One lane of a sending campaign: claims and sends batches until nothing is due, then
+   * schedules itself for the next retry or window opening. Several lanes run at once.
+   */
+  'campaigns.send': {
+    queue: 'send',
+    payload: z.object({
+      campaignId: z.uuid(),
+      orgId: z.uuid(),
+      lane: z.number().int().min(0),
+      /** Distinguishes successive runs of a lane (their job ids must differ). */
+      round: z.number().int(),
+    }),
+    attempts: 10,
+    backoff: { delayMs: 2_000, maxDelayMs: 60_000 },
+  },
 } satisfies JobCatalog;
 
 export type AppJobCatalog = typeof jobCatalog;

@@ -9,6 +9,12 @@ export function createJobHandlers(services: Services): JobHandlers<AppJobCatalog
     'contacts.bulk': async (payload, ctx) => {
       await services.contacts.runBulkJob(payload, ctx.signal);
     },
+    'campaigns.start': async (payload) => {
+      await services.campaigns.start(payload.campaignId, payload.sendAt);
+    },
+    'campaigns.send': async (payload, ctx) => {
+      await services.campaignSending.runLaneJob(payload, ctx.signal);
+    },
     'imports.run': async (payload, ctx) => {
       try {
         await services.imports.run(payload.importId, payload.orgId, ctx.signal);

@@ -171,6 +171,7 @@ export async function createTestApp(
     apiKey,
     close: async () => {
       await app.close();
+      await services.close();
       await queue.close();
       await rateLimiter.close();
       await database.close();

@@ -4944,6 +4944,1644 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaigns, newest first; search by name, filter by status
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                    search?: string;
+                    status?: ("draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed") | ("draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed")[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                                audience: {
+                                    segmentIds: string[];
+                                    listIds: string[];
+                                    excludeSegmentIds: string[];
+                                    excludeListIds: string[];
+                                    followUp?: {
+                                        /** Format: uuid */
+                                        campaignId: string;
+                                        /** @enum {string} */
+                                        to: "non_openers" | "non_clickers" | "failed";
+                                    } | null;
+                                };
+                                templateId: string | null;
+                                templateVersion: number | null;
+                                subject: string | null;
+                                preheader: string | null;
+                                format: ("html" | "mjml" | "markdown") | null;
+                                body: string | null;
+                                text: string | null;
+                                fromName: string | null;
+                                replyTo: string | null;
+                                senderIds: string[];
+                                /** @enum {string} */
+                                rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                                senderWeights: {
+                                    [key: string]: number;
+                                } | null;
+                                trackOpens: boolean;
+                                trackClicks: boolean;
+                                utm: {
+                                    source?: string | null;
+                                    medium?: string | null;
+                                    campaign?: string | null;
+                                    term?: string | null;
+                                    content?: string | null;
+                                } | null;
+                                sendAt: string | null;
+                                timezone: string | null;
+                                window: {
+                                    days: number[];
+                                    start: string;
+                                    end: string;
+                                    timezone: string;
+                                    useContactTimezone: boolean;
+                                } | null;
+                                /** @description While sending is held back: until when */
+                                waitingUntil: string | null;
+                                waitingReason: string | null;
+                                progress: {
+                                    recipients: number;
+                                    sent: number;
+                                    failed: number;
+                                    bounced: number;
+                                    cancelled: number;
+                                    pending: number;
+                                    percent: number;
+                                };
+                                lastError: string | null;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a draft campaign
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        audience?: {
+                            /** @description Contacts in any of these segments… */
+                            segmentIds?: string[];
+                            /** @description …or any of these lists */
+                            listIds?: string[];
+                            /** @description …except contacts in these segments */
+                            excludeSegmentIds?: string[];
+                            /** @description …or these lists */
+                            excludeListIds?: string[];
+                        };
+                        /** @description Content from this template (its version is fixed at start) */
+                        templateId?: string | null;
+                        /** @description Or inline content */
+                        content?: {
+                            subject: string;
+                            preheader?: string | null;
+                            /** @enum {string} */
+                            format: "html" | "mjml" | "markdown";
+                            body: string;
+                            text?: string | null;
+                        } | null;
+                        /** @description Overrides the senders’ from name */
+                        fromName?: string | null;
+                        replyTo?: string | null;
+                        /** @description The sender pool, in order (for fill_in_order) */
+                        senderIds?: string[];
+                        /** @enum {string} */
+                        rotation?: "round_robin" | "random" | "weighted" | "fill_in_order";
+                        senderWeights?: {
+                            [key: string]: number;
+                        } | null;
+                        trackOpens?: boolean;
+                        trackClicks?: boolean;
+                        /** @description Appended to every tracked link (existing utm_* are kept) */
+                        utm?: {
+                            source?: string | null;
+                            medium?: string | null;
+                            campaign?: string | null;
+                            term?: string | null;
+                            content?: string | null;
+                        } | null;
+                        /** @description When sending may happen; outside it the campaign waits */
+                        window?: {
+                            /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                            days: number[];
+                            start: string;
+                            /** @description An end before the start spans midnight */
+                            end: string;
+                            /** @description IANA timezone */
+                            timezone: string;
+                            /**
+                             * @description Apply the hours in each contact’s own timezone when it is known
+                             * @default false
+                             */
+                            useContactTimezone?: boolean;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                            audience: {
+                                segmentIds: string[];
+                                listIds: string[];
+                                excludeSegmentIds: string[];
+                                excludeListIds: string[];
+                                followUp?: {
+                                    /** Format: uuid */
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    to: "non_openers" | "non_clickers" | "failed";
+                                } | null;
+                            };
+                            templateId: string | null;
+                            templateVersion: number | null;
+                            subject: string | null;
+                            preheader: string | null;
+                            format: ("html" | "mjml" | "markdown") | null;
+                            body: string | null;
+                            text: string | null;
+                            fromName: string | null;
+                            replyTo: string | null;
+                            senderIds: string[];
+                            /** @enum {string} */
+                            rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                            senderWeights: {
+                                [key: string]: number;
+                            } | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            utm: {
+                                source?: string | null;
+                                medium?: string | null;
+                                campaign?: string | null;
+                                term?: string | null;
+                                content?: string | null;
+                            } | null;
+                            sendAt: string | null;
+                            timezone: string | null;
+                            window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                                timezone: string;
+                                useContactTimezone: boolean;
+                            } | null;
+                            /** @description While sending is held back: until when */
+                            waitingUntil: string | null;
+                            waitingReason: string | null;
+                            progress: {
+                                recipients: number;
+                                sent: number;
+                                failed: number;
+                                bounced: number;
+                                cancelled: number;
+                                pending: number;
+                                percent: number;
+                            };
+                            lastError: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One campaign with live progress
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                            audience: {
+                                segmentIds: string[];
+                                listIds: string[];
+                                excludeSegmentIds: string[];
+                                excludeListIds: string[];
+                                followUp?: {
+                                    /** Format: uuid */
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    to: "non_openers" | "non_clickers" | "failed";
+                                } | null;
+                            };
+                            templateId: string | null;
+                            templateVersion: number | null;
+                            subject: string | null;
+                            preheader: string | null;
+                            format: ("html" | "mjml" | "markdown") | null;
+                            body: string | null;
+                            text: string | null;
+                            fromName: string | null;
+                            replyTo: string | null;
+                            senderIds: string[];
+                            /** @enum {string} */
+                            rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                            senderWeights: {
+                                [key: string]: number;
+                            } | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            utm: {
+                                source?: string | null;
+                                medium?: string | null;
+                                campaign?: string | null;
+                                term?: string | null;
+                                content?: string | null;
+                            } | null;
+                            sendAt: string | null;
+                            timezone: string | null;
+                            window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                                timezone: string;
+                                useContactTimezone: boolean;
+                            } | null;
+                            /** @description While sending is held back: until when */
+                            waitingUntil: string | null;
+                            waitingReason: string | null;
+                            progress: {
+                                recipients: number;
+                                sent: number;
+                                failed: number;
+                                bounced: number;
+                                cancelled: number;
+                                pending: number;
+                                percent: number;
+                            };
+                            lastError: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a draft or finished campaign (with its recipients and statistics)
+         * @description Requires the **editor** role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit a draft or scheduled campaign
+         * @description Requires the **editor** role.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        audience?: {
+                            /** @description Contacts in any of these segments… */
+                            segmentIds?: string[];
+                            /** @description …or any of these lists */
+                            listIds?: string[];
+                            /** @description …except contacts in these segments */
+                            excludeSegmentIds?: string[];
+                            /** @description …or these lists */
+                            excludeListIds?: string[];
+                        };
+                        /** @description Content from this template (its version is fixed at start) */
+                        templateId?: string | null;
+                        /** @description Or inline content */
+                        content?: {
+                            subject: string;
+                            preheader?: string | null;
+                            /** @enum {string} */
+                            format: "html" | "mjml" | "markdown";
+                            body: string;
+                            text?: string | null;
+                        } | null;
+                        /** @description Overrides the senders’ from name */
+                        fromName?: string | null;
+                        replyTo?: string | null;
+                        /** @description The sender pool, in order (for fill_in_order) */
+                        senderIds?: string[];
+                        /** @enum {string} */
+                        rotation?: "round_robin" | "random" | "weighted" | "fill_in_order";
+                        senderWeights?: {
+                            [key: string]: number;
+                        } | null;
+                        trackOpens?: boolean;
+                        trackClicks?: boolean;
+                        /** @description Appended to every tracked link (existing utm_* are kept) */
+                        utm?: {
+                            source?: string | null;
+                            medium?: string | null;
+                            campaign?: string | null;
+                            term?: string | null;
+                            content?: string | null;
+                        } | null;
+                        /** @description When sending may happen; outside it the campaign waits */
+                        window?: {
+                            /** @description ISO weekdays: 1 = Monday … 7 = Sunday */
+                            days: number[];
+                            start: string;
+                            /** @description An end before the start spans midnight */
+                            end: string;
+                            /** @description IANA timezone */
+                            timezone: string;
+                            /**
+                             * @description Apply the hours in each contact’s own timezone when it is known
+                             * @default false
+                             */
+                            useContactTimezone?: boolean;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                            audience: {
+                                segmentIds: string[];
+                                listIds: string[];
+                                excludeSegmentIds: string[];
+                                excludeListIds: string[];
+                                followUp?: {
+                                    /** Format: uuid */
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    to: "non_openers" | "non_clickers" | "failed";
+                                } | null;
+                            };
+                            templateId: string | null;
+                            templateVersion: number | null;
+                            subject: string | null;
+                            preheader: string | null;
+                            format: ("html" | "mjml" | "markdown") | null;
+                            body: string | null;
+                            text: string | null;
+                            fromName: string | null;
+                            replyTo: string | null;
+                            senderIds: string[];
+                            /** @enum {string} */
+                            rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                            senderWeights: {
+                                [key: string]: number;
+                            } | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            utm: {
+                                source?: string | null;
+                                medium?: string | null;
+                                campaign?: string | null;
+                                term?: string | null;
+                                content?: string | null;
+                            } | null;
+                            sendAt: string | null;
+                            timezone: string | null;
+                            window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                                timezone: string;
+                                useContactTimezone: boolean;
+                            } | null;
+                            /** @description While sending is held back: until when */
+                            waitingUntil: string | null;
+                            waitingReason: string | null;
+                            progress: {
+                                recipients: number;
+                                sent: number;
+                                failed: number;
+                                bounced: number;
+                                cancelled: number;
+                                pending: number;
+                                percent: number;
+                            };
+                            lastError: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/preflight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What would stop or weaken the send: audience, content checks, senders
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false when a problem of severity error blocks the start */
+                            ok: boolean;
+                            /** @description Recipients after exclusions and suppressions */
+                            audienceCount: number;
+                            problems: {
+                                code: string;
+                                /** @enum {string} */
+                                severity: "error" | "warning";
+                                message: string;
+                            }[];
+                            senders: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                status: string;
+                                provider: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule: sendAt is an instant (2027-03-01T09:00:00Z) or a local time (2027-03-01T09:00) in timezone. Blocking pre-flight problems answer 422.
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sendAt: string;
+                        timezone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                            audience: {
+                                segmentIds: string[];
+                                listIds: string[];
+                                excludeSegmentIds: string[];
+                                excludeListIds: string[];
+                                followUp?: {
+                                    /** Format: uuid */
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    to: "non_openers" | "non_clickers" | "failed";
+                                } | null;
+                            };
+                            templateId: string | null;
+                            templateVersion: number | null;
+                            subject: string | null;
+                            preheader: string | null;
+                            format: ("html" | "mjml" | "markdown") | null;
+                            body: string | null;
+                            text: string | null;
+                            fromName: string | null;
+                            replyTo: string | null;
+                            senderIds: string[];
+                            /** @enum {string} */
+                            rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                            senderWeights: {
+                                [key: string]: number;
+                            } | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            utm: {
+                                source?: string | null;
+                                medium?: string | null;
+                                campaign?: string | null;
+                                term?: string | null;
+                                content?: string | null;
+                            } | null;
+                            sendAt: string | null;
+                            timezone: string | null;
+                            window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                                timezone: string;
+                                useContactTimezone: boolean;
+                            } | null;
+                            /** @description While sending is held back: until when */
+                            waitingUntil: string | null;
+                            waitingReason: string | null;
+                            progress: {
+                                recipients: number;
+                                sent: number;
+                                failed: number;
+                                bounced: number;
+                                cancelled: number;
+                                pending: number;
+                                percent: number;
+                            };
+                            lastError: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/send-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start sending now (blocking pre-flight problems answer 422)
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                            audience: {
+                                segmentIds: string[];
+                                listIds: string[];
+                                excludeSegmentIds: string[];
+                                excludeListIds: string[];
+                                followUp?: {
+                                    /** Format: uuid */
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    to: "non_openers" | "non_clickers" | "failed";
+                                } | null;
+                            };
+                            templateId: string | null;
+                            templateVersion: number | null;
+                            subject: string | null;
+                            preheader: string | null;
+                            format: ("html" | "mjml" | "markdown") | null;
+                            body: string | null;
+                            text: string | null;
+                            fromName: string | null;
+                            replyTo: string | null;
+                            senderIds: string[];
+                            /** @enum {string} */
+                            rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                            senderWeights: {
+                                [key: string]: number;
+                            } | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            utm: {
+                                source?: string | null;
+                                medium?: string | null;
+                                campaign?: string | null;
+                                term?: string | null;
+                                content?: string | null;
+                            } | null;
+                            sendAt: string | null;
+                            timezone: string | null;
+                            window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                                timezone: string;
+                                useContactTimezone: boolean;
+                            } | null;
+                            /** @description While sending is held back: until when */
+                            waitingUntil: string | null;
+                            waitingReason: string | null;
+                            progress: {
+                                recipients: number;
+                                sent: number;
+                                failed: number;
+                                bounced: number;
+                                cancelled: number;
+                                pending: number;
+                                percent: number;
+                            };
+                            lastError: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause sending (takes effect within a second)
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                            audience: {
+                                segmentIds: string[];
+                                listIds: string[];
+                                excludeSegmentIds: string[];
+                                excludeListIds: string[];
+                                followUp?: {
+                                    /** Format: uuid */
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    to: "non_openers" | "non_clickers" | "failed";
+                                } | null;
+                            };
+                            templateId: string | null;
+                            templateVersion: number | null;
+                            subject: string | null;
+                            preheader: string | null;
+                            format: ("html" | "mjml" | "markdown") | null;
+                            body: string | null;
+                            text: string | null;
+                            fromName: string | null;
+                            replyTo: string | null;
+                            senderIds: string[];
+                            /** @enum {string} */
+                            rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                            senderWeights: {
+                                [key: string]: number;
+                            } | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            utm: {
+                                source?: string | null;
+                                medium?: string | null;
+                                campaign?: string | null;
+                                term?: string | null;
+                                content?: string | null;
+                            } | null;
+                            sendAt: string | null;
+                            timezone: string | null;
+                            window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                                timezone: string;
+                                useContactTimezone: boolean;
+                            } | null;
+                            /** @description While sending is held back: until when */
+                            waitingUntil: string | null;
+                            waitingReason: string | null;
+                            progress: {
+                                recipients: number;
+                                sent: number;
+                                failed: number;
+                                bounced: number;
+                                cancelled: number;
+                                pending: number;
+                                percent: number;
+                            };
+                            lastError: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused campaign from where it stopped
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                            audience: {
+                                segmentIds: string[];
+                                listIds: string[];
+                                excludeSegmentIds: string[];
+                                excludeListIds: string[];
+                                followUp?: {
+                                    /** Format: uuid */
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    to: "non_openers" | "non_clickers" | "failed";
+                                } | null;
+                            };
+                            templateId: string | null;
+                            templateVersion: number | null;
+                            subject: string | null;
+                            preheader: string | null;
+                            format: ("html" | "mjml" | "markdown") | null;
+                            body: string | null;
+                            text: string | null;
+                            fromName: string | null;
+                            replyTo: string | null;
+                            senderIds: string[];
+                            /** @enum {string} */
+                            rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                            senderWeights: {
+                                [key: string]: number;
+                            } | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            utm: {
+                                source?: string | null;
+                                medium?: string | null;
+                                campaign?: string | null;
+                                term?: string | null;
+                                content?: string | null;
+                            } | null;
+                            sendAt: string | null;
+                            timezone: string | null;
+                            window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                                timezone: string;
+                                useContactTimezone: boolean;
+                            } | null;
+                            /** @description While sending is held back: until when */
+                            waitingUntil: string | null;
+                            waitingReason: string | null;
+                            progress: {
+                                recipients: number;
+                                sent: number;
+                                failed: number;
+                                bounced: number;
+                                cancelled: number;
+                                pending: number;
+                                percent: number;
+                            };
+                            lastError: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel: what is not sent yet is never sent
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                            audience: {
+                                segmentIds: string[];
+                                listIds: string[];
+                                excludeSegmentIds: string[];
+                                excludeListIds: string[];
+                                followUp?: {
+                                    /** Format: uuid */
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    to: "non_openers" | "non_clickers" | "failed";
+                                } | null;
+                            };
+                            templateId: string | null;
+                            templateVersion: number | null;
+                            subject: string | null;
+                            preheader: string | null;
+                            format: ("html" | "mjml" | "markdown") | null;
+                            body: string | null;
+                            text: string | null;
+                            fromName: string | null;
+                            replyTo: string | null;
+                            senderIds: string[];
+                            /** @enum {string} */
+                            rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                            senderWeights: {
+                                [key: string]: number;
+                            } | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            utm: {
+                                source?: string | null;
+                                medium?: string | null;
+                                campaign?: string | null;
+                                term?: string | null;
+                                content?: string | null;
+                            } | null;
+                            sendAt: string | null;
+                            timezone: string | null;
+                            window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                                timezone: string;
+                                useContactTimezone: boolean;
+                            } | null;
+                            /** @description While sending is held back: until when */
+                            waitingUntil: string | null;
+                            waitingReason: string | null;
+                            progress: {
+                                recipients: number;
+                                sent: number;
+                                failed: number;
+                                bounced: number;
+                                cancelled: number;
+                                pending: number;
+                                percent: number;
+                            };
+                            lastError: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy as a new draft
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                            audience: {
+                                segmentIds: string[];
+                                listIds: string[];
+                                excludeSegmentIds: string[];
+                                excludeListIds: string[];
+                                followUp?: {
+                                    /** Format: uuid */
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    to: "non_openers" | "non_clickers" | "failed";
+                                } | null;
+                            };
+                            templateId: string | null;
+                            templateVersion: number | null;
+                            subject: string | null;
+                            preheader: string | null;
+                            format: ("html" | "mjml" | "markdown") | null;
+                            body: string | null;
+                            text: string | null;
+                            fromName: string | null;
+                            replyTo: string | null;
+                            senderIds: string[];
+                            /** @enum {string} */
+                            rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                            senderWeights: {
+                                [key: string]: number;
+                            } | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            utm: {
+                                source?: string | null;
+                                medium?: string | null;
+                                campaign?: string | null;
+                                term?: string | null;
+                                content?: string | null;
+                            } | null;
+                            sendAt: string | null;
+                            timezone: string | null;
+                            window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                                timezone: string;
+                                useContactTimezone: boolean;
+                            } | null;
+                            /** @description While sending is held back: until when */
+                            waitingUntil: string | null;
+                            waitingReason: string | null;
+                            progress: {
+                                recipients: number;
+                                sent: number;
+                                failed: number;
+                                bounced: number;
+                                cancelled: number;
+                                pending: number;
+                                percent: number;
+                            };
+                            lastError: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A draft aimed at this campaign’s non-openers, non-clickers or failed recipients
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        to: "non_openers" | "non_clickers" | "failed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                            audience: {
+                                segmentIds: string[];
+                                listIds: string[];
+                                excludeSegmentIds: string[];
+                                excludeListIds: string[];
+                                followUp?: {
+                                    /** Format: uuid */
+                                    campaignId: string;
+                                    /** @enum {string} */
+                                    to: "non_openers" | "non_clickers" | "failed";
+                                } | null;
+                            };
+                            templateId: string | null;
+                            templateVersion: number | null;
+                            subject: string | null;
+                            preheader: string | null;
+                            format: ("html" | "mjml" | "markdown") | null;
+                            body: string | null;
+                            text: string | null;
+                            fromName: string | null;
+                            replyTo: string | null;
+                            senderIds: string[];
+                            /** @enum {string} */
+                            rotation: "round_robin" | "random" | "weighted" | "fill_in_order";
+                            senderWeights: {
+                                [key: string]: number;
+                            } | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            utm: {
+                                source?: string | null;
+                                medium?: string | null;
+                                campaign?: string | null;
+                                term?: string | null;
+                                content?: string | null;
+                            } | null;
+                            sendAt: string | null;
+                            timezone: string | null;
+                            window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                                timezone: string;
+                                useContactTimezone: boolean;
+                            } | null;
+                            /** @description While sending is held back: until when */
+                            waitingUntil: string | null;
+                            waitingReason: string | null;
+                            progress: {
+                                recipients: number;
+                                sent: number;
+                                failed: number;
+                                bounced: number;
+                                cancelled: number;
+                                pending: number;
+                                percent: number;
+                            };
+                            lastError: string | null;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Numbers, rates, per-link clicks and a time series
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    granularity?: "hour" | "day";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recipients: number;
+                            sent: number;
+                            failed: number;
+                            bounced: number;
+                            cancelled: number;
+                            pending: number;
+                            opens: {
+                                total: number;
+                                unique: number;
+                                machine: number;
+                            };
+                            clicks: {
+                                total: number;
+                                unique: number;
+                                machine: number;
+                            };
+                            unsubscribes: number;
+                            complaints: number;
+                            rates: {
+                                open: number;
+                                click: number;
+                                clickToOpen: number;
+                                unsubscribe: number;
+                                bounce: number;
+                            };
+                            links: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                clicks: number;
+                                uniqueClicks: number;
+                            }[];
+                            series: {
+                                /** @enum {string} */
+                                granularity: "hour" | "day";
+                                points: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    sent: number;
+                                    opens: number;
+                                    clicks: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recipients with status, attempts and the last server reply
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                    status?: "queued" | "sending" | "sent" | "failed" | "bounced" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                contactId: string | null;
+                                email: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "sending" | "sent" | "failed" | "bounced" | "cancelled";
+                                attempts: number;
+                                lastCode: number | null;
+                                lastReply: string | null;
+                                /** Format: date-time */
+                                nextAttemptAt: string;
+                                sentAt: string | null;
+                                openedAt: string | null;
+                                clickedAt: string | null;
+                                openCount: number;
+                                clickCount: number;
+                                unsubscribedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sends, opens, clicks and unsubscribes per day, and the latest campaigns
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: number;
+                            totals: {
+                                sent: number;
+                                opens: number;
+                                clicks: number;
+                                unsubscribes: number;
+                            };
+                            series: {
+                                /** Format: date-time */
+                                day: string;
+                                sent: number;
+                                opens: number;
+                                clicks: number;
+                                unsubscribes: number;
+                            }[];
+                            recentCampaigns: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "draft" | "scheduled" | "sending" | "paused" | "sent" | "cancelled" | "failed";
+                                recipients: number;
+                                sent: number;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;

@@ -13,3 +13,4 @@ export * from './idempotency-keys.js';
 export * from './templates.js';
 export * from './senders.js';
 export * from './alerts.js';
+export * from './campaigns.js';

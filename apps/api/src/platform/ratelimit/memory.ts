@@ -44,6 +44,13 @@ export function createMemoryRateLimiter(clock: Clock, maxKeys = 100_000): RateLi
     async reset(key) {
       windows.delete(key);
     },
+    async take(key, n, rule) {
+      const { w, now } = current(key, rule);
+      const granted =
+        n < 0 ? Math.max(n, -w.count) : Math.max(0, Math.min(n, rule.limit - w.count));
+      w.count += granted;
+      return { granted, resetMs: Math.max(0, w.resetAt - now) };
+    },
     async close() {
       windows.clear();
     },

@@ -23,5 +23,10 @@ export interface RateLimiter {
   /** Reads the current window without counting. */
   peek(key: string, rule: RateLimitRule): Promise<RateLimitState>;
   reset(key: string): Promise<void>;
+  /**
+   * Takes up to `n` units of the window's limit and says how many it got (0 when exhausted);
+   * a negative `n` gives units back. For send quotas, where a batch wants many at once.
+   */
+  take(key: string, n: number, rule: RateLimitRule): Promise<{ granted: number; resetMs: number }>;
   close(): Promise<void>;
 }

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { v7 as uuidv7 } from 'uuid';
+import { createTrackingTokens } from './tokens.js';
+
+describe('tracking tokens', () => {
+  const tokens = createTrackingTokens(randomBytes(32));
+  const messageId = uuidv7();
+  const linkId = uuidv7();
+
+  it('round-trips each kind and refuses a token of another kind', () => {
+    const open = tokens.sign('open', messageId);
+    expect(tokens.verify(open, 'open')).toEqual({ kind: 'open', messageId, linkId: null });
+    expect(tokens.verify(open, 'unsubscribe')).toBeNull();
+    const click = tokens.sign('click', messageId, linkId);
+    expect(tokens.verify(click, 'click')).toEqual({ kind: 'click', messageId, linkId });
+    expect(open.length).toBeLessThan(45);
+  });
+
+  it('refuses every single-character change, truncation, other keys and junk', () => {
+    const click = tokens.sign('click', messageId, linkId);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (let i = 0; i < click.length; i++) {
+      const other = alphabet[(alphabet.indexOf(click[i]!) + 1) % alphabet.length]!;
+      const tampered = click.slice(0, i) + other + click.slice(i + 1);
+      // The last character may carry only padding bits; a change there can decode the same.
+      if (Buffer.from(tampered, 'base64url').equals(Buffer.from(click, 'base64url'))) continue;
+      expect(tokens.verify(tampered, 'click'), `position ${i}`).toBeNull();
+    }
+    expect(tokens.verify(click.slice(0, -2), 'click')).toBeNull();
+    expect(createTrackingTokens(randomBytes(32)).verify(click, 'click')).toBeNull();
+    for (const junk of ['', 'x', '../../etc/passwd', 'a'.repeat(500), '%00%00'])
+      expect(tokens.verify(junk, 'open')).toBeNull();
+  });
+});

@@ -1,0 +1,64 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Signed tracking tokens (DESIGN.md §6). A token names a message — and for clicks a row of the
+ * campaign's link table, never a URL, so a token cannot send anyone anywhere we did not link to.
+ * Layout: kind (1 byte) · message id (16) · link id (16, clicks only) · HMAC-SHA256 truncated to
+ * 12 bytes, base64url. A changed byte anywhere fails the signature: 404, nothing recorded.
+ */
+
+export type TokenKind = 'open' | 'click' | 'unsubscribe' | 'view';
+
+const KIND_BYTES: Record<TokenKind, number> = {
+  open: 0x6f,
+  click: 0x63,
+  unsubscribe: 0x75,
+  view: 0x76,
+};
+const SIGNATURE_BYTES = 12;
+
+export interface TrackingToken {
+  kind: TokenKind;
+  messageId: string;
+  linkId: string | null;
+}
+
+export interface TrackingTokens {
+  sign(kind: TokenKind, messageId: string, linkId?: string): string;
+  verify(token: string, kind: TokenKind): TrackingToken | null;
+}
+
+const uuidBytes = (id: string) => Buffer.from(id.replace(/-/g, ''), 'hex');
+const uuidText = (bytes: Buffer) => {
+  const h = bytes.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+
+/** The key is derived from the JWT secret, so every process of a deployment shares it. */
+export function createTrackingTokens(secret: Uint8Array): TrackingTokens {
+  const key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'herald tracking v1', 32));
+  const mac = (payload: Buffer) =>
+    createHmac('sha256', key).update(payload).digest().subarray(0, SIGNATURE_BYTES);
+  return {
+    sign(kind, messageId, linkId) {
+      const parts = [Buffer.from([KIND_BYTES[kind]]), uuidBytes(messageId)];
+      if (kind === 'click') parts.push(uuidBytes(linkId!));
+      const payload = Buffer.concat(parts);
+      return Buffer.concat([payload, mac(payload)]).toString('base64url');
+    },
+    verify(token, kind) {
+      if (token.length > 100 || !/^[A-Za-z0-9_-]+$/.test(token)) return null;
+      const bytes = Buffer.from(token, 'base64url');
+      const payloadLength = kind === 'click' ? 33 : 17;
+      if (bytes.length !== payloadLength + SIGNATURE_BYTES || bytes[0] !== KIND_BYTES[kind])
+        return null;
+      const payload = bytes.subarray(0, payloadLength);
+      if (!timingSafeEqual(mac(payload), bytes.subarray(payloadLength))) return null;
+      return {
+        kind,
+        messageId: uuidText(payload.subarray(1, 17)),
+        linkId: kind === 'click' ? uuidText(payload.subarray(17, 33)) : null,
+      };
+    },
+  };
+}
