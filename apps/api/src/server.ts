@@ -109,11 +109,35 @@ export async function startJobWorker(runtime: Runtime): Promise<() => Promise<vo
   void schedule();
   const timer = setInterval(schedule, MAINTENANCE_EVERY_MS);
   timer.unref();
+  // Every minute one worker (the job id is the minute) looks for sending campaigns whose lanes
+  // were lost — a Redis without persistence restarted, a job deleted — and starts them again.
+  const sweep = () =>
+    queue
+      .enqueue(
+        'campaigns.sweep',
+        {},
+        { jobId: `campaigns.sweep:${Math.floor(Date.now() / 60_000)}` },
+      )
+      .catch(() => undefined);
+  const sweepTimer = setInterval(sweep, 60_000);
+  sweepTimer.unref();
   return async () => {
     clearInterval(timer);
+    clearInterval(sweepTimer);
     await queue.stopWorker(config.shutdownTimeoutMs);
     await services.close();
   };
+}
+
+/** Waits for `work`, but no longer than `ms`: shutdown must finish even when a client hangs. */
+async function boundedWait(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
 }
 
 export interface RunningHerald {
@@ -160,8 +184,10 @@ export async function startHerald(
     close: () => {
       closing ??= (async () => {
         await app?.close();
-        await stopWorker?.();
-        await runtime.queue.close();
+        // Jobs get SHUTDOWN_TIMEOUT_MS and are then handed back; a queue client stuck on a
+        // connection that came back from a Redis restart must not hold the exit past that.
+        await boundedWait(stopWorker?.(), config.shutdownTimeoutMs + 10_000);
+        await boundedWait(runtime.queue.close(), 10_000);
         await rateLimiter.close();
         await runtime.pubsub.close();
         redis?.disconnect();

@@ -48,6 +48,13 @@ export const jobCatalog = {
     attempts: 5,
     backoff: { delayMs: 5_000 },
   },
+  /** Restarts the lanes of sending campaigns that have due messages nobody is working on. */
+  'campaigns.sweep': {
+    queue: 'maintenance',
+    payload: z.object({}),
+    attempts: 2,
+    backoff: { delayMs: 10_000 },
+  },
   /**
    * One lane of a sending campaign: claims and sends batches until nothing is due, then
    * schedules itself for the next retry or window opening. Several lanes run at once.

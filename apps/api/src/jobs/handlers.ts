@@ -12,6 +12,9 @@ export function createJobHandlers(services: Services): JobHandlers<AppJobCatalog
     'campaigns.start': async (payload) => {
       await services.campaigns.start(payload.campaignId, payload.sendAt);
     },
+    'campaigns.sweep': async () => {
+      await services.campaigns.sweep();
+    },
     'campaigns.send': async (payload, ctx) => {
       await services.campaignSending.runLaneJob(payload, ctx.signal);
     },

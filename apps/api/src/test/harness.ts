@@ -17,6 +17,7 @@ import { createPostgresQueue } from '../platform/queue/postgres.js';
 import type { Queue, WorkerOptions } from '../platform/queue/queue.js';
 import { createJobHandlers } from '../jobs/handlers.js';
 import { createServices, type Services } from '../services.js';
+import { inject } from 'vitest';
 import { openTestDatabase, testRedis } from './database.js';
 
 export interface Session {
@@ -32,6 +33,11 @@ export interface TestApp {
   config: Config;
   database: Database;
   queue: Queue<AppJobCatalog>;
+  /**
+   * The environment of a `herald worker` process that shares this app's database, queue and
+   * secrets (scale-out runs only: PGlite cannot be shared between processes).
+   */
+  workerEnv: Record<string, string> | undefined;
   services: Services;
   /** Runs this app's jobs with the same handlers `herald worker` uses (stopped by close()). */
   startWorker(options?: WorkerOptions): Promise<void>;
@@ -74,10 +80,11 @@ export async function createTestApp(
   const database = await openTestDatabase();
   const redis = testRedis();
   const deadLetters = createFailedJobsRepo(database.db);
+  const queuePrefix = redis ? `${redis.prefix}-${randomBytes(3).toString('hex')}` : undefined;
   const queue = redis
     ? createBullmqQueue({
         redisUrl: redis.url,
-        prefix: `${redis.prefix}-${randomBytes(3).toString('hex')}`,
+        prefix: queuePrefix!,
         catalog: jobCatalog,
         deadLetters,
       })
@@ -86,7 +93,11 @@ export async function createTestApp(
     ? createRedisRateLimiter(redis.url, `${redis.prefix}-${randomBytes(3).toString('hex')}`)
     : createMemoryRateLimiter(systemClock);
   const { env: _env, ...deps } = overrides;
-  const secrets = { jwtSecret: randomBytes(32), encryptionKey: randomBytes(32) };
+  const jwtSecretText = randomBytes(32).toString('hex');
+  const secrets = {
+    jwtSecret: new TextEncoder().encode(jwtSecretText),
+    encryptionKey: randomBytes(32),
+  };
   const services = createServices({
     config,
     secrets,
@@ -163,6 +174,17 @@ export async function createTestApp(
     config,
     database,
     queue,
+    workerEnv:
+      redis && queuePrefix
+        ? {
+            DATABASE_URL: inject('databaseUrl'),
+            REDIS_URL: redis.url,
+            REDIS_KEY_PREFIX: queuePrefix,
+            JWT_SECRET: jwtSecretText,
+            ENCRYPTION_KEY: secrets.encryptionKey.toString('base64'),
+            PUBLIC_URL: config.publicUrl,
+          }
+        : undefined,
     services,
     startWorker: (options) => queue.startWorker(createJobHandlers(services), options),
     call,

@@ -1,6 +1,6 @@
 import { lazy } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
-import { AppLayout } from '../components/layout/app-layout';
+import { AppLayout, type RouteHandle } from '../components/layout/app-layout';
 import { ApiKeysPage } from '../features/api-keys/components/api-keys-page';
 import { LoginPage } from '../features/auth/components/login-page';
 import { RegisterPage } from '../features/auth/components/register-page';
@@ -17,12 +17,18 @@ import { OverviewPage } from '../features/overview/components/overview-page';
 import { SegmentBuilderPage } from '../features/segments/components/segment-builder-page';
 import { SegmentsPage } from '../features/segments/components/segments-page';
 import { SuppressionsPage } from '../features/suppressions/components/suppressions-page';
+import { OutboxMessagePage } from '../features/outbox/components/outbox-message-page';
+import { OutboxPage } from '../features/outbox/components/outbox-page';
+import { SendersPage } from '../features/senders/components/senders-page';
+import { TemplateEditorPage } from '../features/templates/components/template-editor-page';
+import { TemplatesPage } from '../features/templates/components/templates-page';
 import { NotFoundPage } from './not-found-page';
 
 // Recharts is the heaviest dependency; only the queues screen needs it.
 const QueuesPage = lazy(() => import('../features/queues/components/queues-page'));
 
-const SOON = ['templates', 'campaigns', 'flows', 'senders'] as const;
+const SOON = ['campaigns', 'flows'] as const;
+const WIDE: RouteHandle = { isWide: true };
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -43,6 +49,12 @@ export const router = createBrowserRouter([
       { path: 'segments', element: <SegmentsPage /> },
       { path: 'segments/new', element: <SegmentBuilderPage /> },
       { path: 'segments/:id', element: <SegmentBuilderPage /> },
+      { path: 'templates', element: <TemplatesPage /> },
+      { path: 'templates/new', element: <TemplateEditorPage />, handle: WIDE },
+      { path: 'templates/:id', element: <TemplateEditorPage />, handle: WIDE },
+      { path: 'senders', element: <SendersPage /> },
+      { path: 'senders/outbox', element: <OutboxPage /> },
+      { path: 'senders/outbox/:id', element: <OutboxMessagePage /> },
       ...SOON.map((feature) => ({ path: feature, element: <ComingSoonPage feature={feature} /> })),
       { path: 'settings', element: <Navigate to="/settings/members" replace /> },
       { path: 'settings/members', element: <MembersPage /> },

@@ -4730,6 +4730,8 @@ export interface paths {
                     /** @description Recipient or subject */
                     search?: string;
                     campaignId?: string;
+                    /** @description The Message-ID header, e.g. from a test send’s response */
+                    messageId?: string;
                 };
                 header?: never;
                 path?: never;

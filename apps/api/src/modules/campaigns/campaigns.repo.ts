@@ -147,6 +147,24 @@ export function createCampaignsRepo(db: Db) {
         .limit(5);
     },
 
+    /** Sending campaigns with a message that has been due (or whose lease ran out) since `before`. */
+    async stalledSending(before: Date): Promise<CampaignRow[]> {
+      return db
+        .select()
+        .from(campaigns)
+        .where(
+          and(
+            eq(campaigns.status, 'sending'),
+            sql`(${campaigns.waitingUntil} is null or ${campaigns.waitingUntil} < ${before.toISOString()}::timestamptz)`,
+            sql`exists (select 1 from ${messages} m where m.campaign_id = ${campaigns.id}
+              and m.status in ('queued', 'sending')
+              and (case when m.status = 'queued' then m.next_attempt_at else m.lease_until end)
+                  < ${before.toISOString()}::timestamptz)`,
+          ),
+        )
+        .limit(100);
+    },
+
     /** Messages per status: exact, for the campaign page and the final state. */
     async statusCounts(campaignId: string): Promise<Record<string, number>> {
       const rows = await db

@@ -615,6 +615,17 @@ export function createCampaignsService(deps: {
       await enqueueLanes(started);
     },
 
+    /**
+     * Lanes lost (a queue that forgot its jobs): sending campaigns with messages due for a
+     * while — longer than any live lane takes between claims — get their lanes again. Extra
+     * lanes are harmless: the ledger hands each message to one of them.
+     */
+    async sweep(staleMs = 120_000) {
+      for (const row of await repo.stalledSending(new Date(clock.now().getTime() - staleMs))) {
+        await enqueueLanes(row);
+      }
+    },
+
     /** A lane had to wait: show why and until when on the campaign. */
     async markWaiting(campaignId: string, until: Date | null, reason: string | null) {
       await repo.transition(campaignId, ['sending'], {

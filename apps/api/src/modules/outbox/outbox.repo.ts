@@ -8,7 +8,13 @@ export function createOutboxRepo(db: Db) {
   return {
     async list(
       orgId: string,
-      query: { limit: number; beforeId?: string; search?: string; campaignId?: string },
+      query: {
+        limit: number;
+        beforeId?: string;
+        search?: string;
+        campaignId?: string;
+        messageId?: string;
+      },
     ) {
       return db
         .select({
@@ -34,6 +40,7 @@ export function createOutboxRepo(db: Db) {
                 )
               : undefined,
             query.campaignId ? eq(outboxMessages.campaignId, query.campaignId) : undefined,
+            query.messageId ? eq(outboxMessages.messageId, query.messageId) : undefined,
             query.beforeId ? lt(outboxMessages.id, query.beforeId) : undefined,
           ),
         )

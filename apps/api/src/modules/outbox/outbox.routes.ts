@@ -32,6 +32,11 @@ export const outboxRoutes: FastifyPluginAsyncZod<{ outbox: OutboxService }> = as
       querystring: PageQuerySchema.extend({
         search: z.string().trim().max(200).optional().describe('Recipient or subject'),
         campaignId: z.uuid().optional(),
+        messageId: z
+          .string()
+          .max(998)
+          .optional()
+          .describe('The Message-ID header, e.g. from a test send’s response'),
       }),
       response: { 200: pageSchema(SummarySchema) },
     },

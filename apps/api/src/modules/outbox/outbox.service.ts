@@ -13,6 +13,7 @@ export function createOutboxService(deps: { repo: OutboxRepo }) {
         limit: number;
         search?: string | undefined;
         campaignId?: string | undefined;
+        messageId?: string | undefined;
       },
     ) {
       const before = decodeCursor(query.cursor, ['uuid']) as [string] | undefined;
@@ -21,6 +22,7 @@ export function createOutboxService(deps: { repo: OutboxRepo }) {
         ...(before ? { beforeId: before[0] } : {}),
         ...(query.search ? { search: query.search } : {}),
         ...(query.campaignId ? { campaignId: query.campaignId } : {}),
+        ...(query.messageId ? { messageId: query.messageId } : {}),
       });
       return toPage(rows, query.limit, (r) => [r.id]);
     },

@@ -112,12 +112,12 @@ export function createTemplatesService(deps: {
     };
     const rendered = renderTemplate(compiled.template, input);
     if (!rendered.ok) return { ok: false as const, errors: rendered.errors, warnings: [] };
-    const checks = checkTemplate(
-      source,
-      compiled.template,
-      rendered,
-      await repo.attributeKeys(principal.orgId),
-    );
+    // Attributes the previewed contact has are known too, declared as fields or not.
+    const attributeKeys = [
+      ...(await repo.attributeKeys(principal.orgId)),
+      ...Object.keys(contact.attributes ?? {}),
+    ];
+    const checks = checkTemplate(source, compiled.template, rendered, attributeKeys);
     return {
       ok: true as const,
       rendered,

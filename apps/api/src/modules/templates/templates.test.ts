@@ -207,6 +207,14 @@ describe('templates', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ outcome: 'sent', code: 250 });
+    const { messageId } = res.json() as { messageId: string };
+    const byId = (
+      await t.call(org.accessToken, {
+        method: 'GET',
+        url: `/api/v1/outbox?messageId=${encodeURIComponent(messageId)}`,
+      })
+    ).json() as { items: { messageId: string }[] };
+    expect(byId.items.map((m) => m.messageId)).toEqual([messageId]);
 
     const stored = (
       await t.call(org.accessToken, { method: 'GET', url: '/api/v1/outbox' })

@@ -1,5 +1,7 @@
+import clsx from 'clsx';
 import { Suspense } from 'react';
-import { Outlet } from 'react-router';
+import { Outlet, useMatches } from 'react-router';
+import { AlertsButton } from '../../features/alerts/components/alerts-button';
 import { RequireAuth } from '../../features/auth/components/require-auth';
 import { useSession } from '../../features/auth/session-hooks';
 import { OrganizationSwitcher } from '../../features/organizations/components/organization-switcher';
@@ -16,8 +18,15 @@ export function AppLayout() {
   );
 }
 
+/** Route `handle` flags the shell reads. */
+export interface RouteHandle {
+  /** Side-by-side editors use the whole width of a large screen. */
+  isWide?: boolean;
+}
+
 function Shell() {
   const session = useSession();
+  const isWide = useMatches().some((match) => (match.handle as RouteHandle | undefined)?.isWide);
   return (
     <div className="min-h-screen lg:pl-60">
       <a
@@ -30,7 +39,8 @@ function Shell() {
       <header className="sticky top-0 z-20 flex h-14 items-center gap-3 border-b border-slate-200 bg-white/90 px-4 backdrop-blur sm:px-6 lg:px-8">
         <MobileNav />
         <OrganizationSwitcher />
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-2">
+          <AlertsButton />
           <UserMenu />
         </div>
       </header>
@@ -38,7 +48,10 @@ function Shell() {
       <main
         id="main"
         key={session?.organization.id}
-        className="mx-auto max-w-6xl px-4 py-8 sm:px-6 lg:px-8"
+        className={clsx(
+          'mx-auto px-4 py-8 sm:px-6 lg:px-8',
+          isWide ? 'max-w-[96rem]' : 'max-w-6xl',
+        )}
       >
         <Suspense fallback={<Spinner />}>
           <Outlet />

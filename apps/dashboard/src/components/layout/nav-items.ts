@@ -32,10 +32,10 @@ export const NAV_SECTIONS: NavSection[] = [
       { to: '/', label: 'Overview', icon: LayoutDashboard },
       { to: '/contacts', label: 'Contacts', icon: Users },
       { to: '/segments', label: 'Segments', icon: Filter },
-      { to: '/templates', label: 'Templates', icon: FileText, isSoon: true },
+      { to: '/templates', label: 'Templates', icon: FileText },
       { to: '/campaigns', label: 'Campaigns', icon: Send, isSoon: true },
       { to: '/flows', label: 'Flows', icon: Workflow, isSoon: true },
-      { to: '/senders', label: 'Senders', icon: Mail, isSoon: true },
+      { to: '/senders', label: 'Senders', icon: Mail },
     ],
   },
   {

@@ -27,7 +27,10 @@ export function DialogContent({
       <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-slate-900/40 data-[state=open]:animate-fade-in" />
       <DialogPrimitive.Content
         className={clsx(
-          'fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl data-[state=open]:animate-pop-in',
+          'fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl bg-white p-6 shadow-xl data-[state=open]:animate-pop-in',
+          // A width from the caller replaces the default; both at once would be a class conflict
+          // that the stylesheet's order, not the caller, decides.
+          !/(^|\s)max-w-/.test(className ?? '') && 'max-w-md',
           className,
         )}
         {...(description ? {} : { 'aria-describedby': undefined })}

@@ -18,7 +18,7 @@ export function FieldShell({ id, label, hint, error, children, className }: Fiel
       <Label htmlFor={id}>{label}</Label>
       <div className="mt-1.5">{children}</div>
       {error ? (
-        <p id={`${id}-error`} className="mt-1.5 text-sm text-red-700">
+        <p id={`${id}-error`} className="mt-1.5 text-sm break-words text-red-700">
           {error}
         </p>
       ) : hint ? (

@@ -1,4 +1,4 @@
-import { FileText, Mail, Send, Workflow, type LucideIcon } from 'lucide-react';
+import { Send, Workflow, type LucideIcon } from 'lucide-react';
 
 export interface ComingSoonFeature {
   title: string;
@@ -9,17 +9,6 @@ export interface ComingSoonFeature {
 }
 
 export const COMING_SOON: Record<string, ComingSoonFeature> = {
-  templates: {
-    title: 'Templates',
-    icon: FileText,
-    headline: 'Design an email once, personalise it for everyone',
-    summary: 'Templates are reusable emails that look right on every phone and inbox.',
-    capabilities: [
-      'Responsive layouts that render well in Gmail, Outlook and Apple Mail',
-      'Personalisation with contact fields, such as first name or plan',
-      'Previews and test sends before anything goes out',
-    ],
-  },
   campaigns: {
     title: 'Campaigns',
     icon: Send,
@@ -42,17 +31,6 @@ export const COMING_SOON: Record<string, ComingSoonFeature> = {
       'Start on an event, on entering a segment, or on a date',
       'Wait, branch on behaviour, split tests and update contacts',
       'Call webhooks to bring n8n or your CRM into the journey',
-    ],
-  },
-  senders: {
-    title: 'Senders',
-    icon: Mail,
-    headline: 'Send from your own domain and mail servers',
-    summary: 'Senders are the mail servers and from-addresses Herald delivers through.',
-    capabilities: [
-      'Connect any SMTP server; credentials are stored encrypted',
-      'Rate limits and sending windows per sender to protect your reputation',
-      'A built-in outbox to try everything before real mail goes out',
     ],
   },
 };

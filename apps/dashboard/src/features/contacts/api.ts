@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type ApiResponse } from '../../lib/api-client';
 import type { paths } from '../../lib/api-schema';
 import { saveDownload, saveJson } from '../../lib/download';
@@ -34,6 +34,24 @@ export function useContacts(filters: ContactFilters) {
     queryKey: [...contactsKey, filters],
     fetchPage: (cursor) =>
       unwrap(api.GET('/api/v1/contacts', { params: { query: { ...filters, cursor } } })),
+  });
+}
+
+/** A few contacts matching a search, for pickers ("preview as", test sends). */
+export function useContactSuggestions(search: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...contactsKey, 'suggestions', search],
+    enabled,
+    queryFn: async ({ signal }) =>
+      (
+        await unwrap(
+          api.GET('/api/v1/contacts', {
+            params: { query: { search: search || undefined, limit: 8 } },
+            signal,
+          }),
+        )
+      ).items,
+    placeholderData: keepPreviousData,
   });
 }
 

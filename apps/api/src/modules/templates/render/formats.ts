@@ -35,6 +35,14 @@ export async function compileBody(format: BodyFormat, body: string): Promise<Bod
   }
 }
 
+// Markdown gives bare HTML, which mail clients show in their default serif at full width; a
+// plain readable column makes a Markdown email look written, not dumped.
+const MARKDOWN_SHELL_START =
+  '<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"></head>' +
+  '<body style="margin:0;padding:0;background:#ffffff"><div style="max-width:600px;margin:0 auto;padding:24px;' +
+  'font-family:-apple-system,BlinkMacSystemFont,Segoe UI,Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.6;color:#1f2937">\n';
+const MARKDOWN_SHELL_END = '</div></body></html>\n';
+
 function compileMarkdown(body: string): BodyResult {
   const p = protectLiquid(body);
   // A tag alone on its own line becomes its own paragraph; unwrap it so a false `{% if %}`
@@ -43,7 +51,7 @@ function compileMarkdown(body: string): BodyResult {
   const html = markdown
     .render(p.text)
     .replace(lonelyTag, (m, ph: string, i: string) => (p.spans[Number(i)]?.isTag ? ph : m));
-  return restoreBody(body, p, html, [], 'Markdown');
+  return restoreBody(body, p, MARKDOWN_SHELL_START + html + MARKDOWN_SHELL_END, [], 'Markdown');
 }
 
 async function compileMjml(body: string): Promise<BodyResult> {

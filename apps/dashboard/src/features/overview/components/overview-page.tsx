@@ -2,6 +2,7 @@ import clsx from 'clsx';
 import {
   ArrowRight,
   CircleCheck,
+  FileText,
   FileUp,
   KeyRound,
   Layers,
@@ -21,12 +22,14 @@ import { useHasContacts } from '../../contacts/api';
 import { useMembers } from '../../members/api';
 import { useCan } from '../../organizations/api';
 import { useQueueStats } from '../../queues/api';
+import { useHasTemplates } from '../../templates/api';
 
 export function OverviewPage() {
   const session = useSession();
   const isAdmin = useCan('admin');
   const canEdit = useCan('editor');
   const hasContacts = useHasContacts();
+  const hasTemplates = useHasTemplates();
   const members = useMembers();
   const keys = useApiKeys(isAdmin);
   const stats = useQueueStats(false);
@@ -93,10 +96,27 @@ export function OverviewPage() {
               }
             />
             <Step
+              icon={FileText}
+              isDone={hasTemplates.data === true}
+              title="Write your first template"
+              description={
+                canEdit
+                  ? 'Start from a starter in HTML, MJML or Markdown, preview it as a real contact and send yourself a test.'
+                  : 'Editors write the templates; you can preview them as any contact.'
+              }
+              action={
+                canEdit ? (
+                  <StepLink to="/templates/new">New template</StepLink>
+                ) : (
+                  <StepLink to="/templates">See templates</StepLink>
+                )
+              }
+            />
+            <Step
               icon={Send}
               isDone={false}
               title="Send your first campaign"
-              description="Templates and campaigns are on their way. Meanwhile, group your contacts into segments."
+              description="Campaigns are on their way. Meanwhile, group your contacts into segments and get your templates ready."
               action={<Badge tone="brand">Coming soon</Badge>}
             />
           </ol>
