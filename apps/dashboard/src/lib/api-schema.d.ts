@@ -1659,7 +1659,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Everything held about a contact (data-subject access request): the contact, list memberships, activity and suppression entry
+         * Everything held about a contact (data-subject access request): the contact, list memberships, activity, messages, engagement events and suppression entry
          * @description Requires the **editor** role.
          */
         get: {
@@ -1728,6 +1728,14 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                             } | null;
+                            /** @description Campaign messages sent to the contact, with delivery and engagement times */
+                            messages: {
+                                [key: string]: unknown;
+                            }[];
+                            /** @description Opens, clicks, unsubscribes and bounces, with the user agent seen */
+                            events: {
+                                [key: string]: unknown;
+                            }[];
                         };
                     };
                 };

@@ -182,6 +182,38 @@ describe('campaigns', () => {
     ]);
     expect(stats.series.points.reduce((n, p) => n + p.sent, 0)).toBe(3);
 
+    // Segments see engagement: who received, opened and clicked (this or any campaign).
+    const count = async (definition: object) =>
+      ((await call('POST', '/api/v1/segments/preview', { definition })).json() as { count: number })
+        .count;
+    expect(await count({ engagement: 'received', op: 'has' })).toBe(3);
+    expect(await count({ engagement: 'opened', op: 'has', campaign: campaign.id })).toBe(1);
+    expect(await count({ engagement: 'clicked', op: 'has', withinDays: 7 })).toBe(1);
+    expect(
+      await count({
+        all: [
+          { engagement: 'received', op: 'has', campaign: campaign.id },
+          { engagement: 'opened', op: 'has_not', campaign: campaign.id },
+        ],
+      }),
+    ).toBe(2);
+    const unknownCampaign = await call('POST', '/api/v1/segments/preview', {
+      definition: { engagement: 'opened', op: 'has', campaign: uuidv7() },
+    });
+    expect(unknownCampaign.statusCode).toBe(422);
+
+    // The contact's timeline shows the message and what they did with it.
+    const reader0Id = ids[0]!;
+    const timeline = (await call('GET', `/api/v1/contacts/${reader0Id}/timeline`)).json() as {
+      items: { type: string; data: { campaignName?: string; url?: string } }[];
+    };
+    const types = timeline.items.map((i) => i.type);
+    expect(types).toEqual(expect.arrayContaining(['message_sent', 'open', 'click']));
+    expect(timeline.items.find((i) => i.type === 'click')!.data).toMatchObject({
+      campaignName: 'Spring sale',
+      url: 'https://shop.example/spring?x=1&y=2&utm_source=herald&utm_medium=email',
+    });
+
     // GET shows a page and changes nothing (scanners follow links); POST unsubscribes.
     const page = await t.app.inject({ method: 'GET', url: unsubscribe });
     expect(page.statusCode).toBe(200);
@@ -218,6 +250,23 @@ describe('campaigns', () => {
     ).json() as { items: { status: string; attempts: number }[]; nextCursor: string };
     expect(recipients.items).toHaveLength(2);
     expect(recipients.nextCursor).toBeTruthy();
+
+    // Erasing a contact scrubs their rows but keeps the campaign's numbers.
+    const data = (await call('GET', `/api/v1/contacts/${ids[1]}/data`)).json() as {
+      messages: { email: string }[];
+    };
+    expect(data.messages.map((m) => m.email)).toEqual(['reader1@example.com']);
+    expect((await call('POST', `/api/v1/contacts/${ids[1]}/erase`, {})).statusCode).toBe(204);
+    const scrubbed = await t.database.db
+      .select({ email: messages.email, contactId: messages.contactId })
+      .from(messages)
+      .where(eq(messages.campaignId, campaign.id));
+    expect(scrubbed.map((m) => m.email)).not.toContain('reader1@example.com');
+    expect(scrubbed).toHaveLength(3);
+    expect(
+      ((await call('GET', `/api/v1/campaigns/${campaign.id}/stats`)).json() as { sent: number })
+        .sent,
+    ).toBe(3);
 
     // Another organization sees none of it.
     const other = await t.register();

@@ -17,12 +17,13 @@ export function createContactsPrivacy(deps: { db: Db; repo: ContactsRepo; listsR
       const orgId = principal.orgId;
       const contact = await repo.find(orgId, id);
       if (!contact) throw notFound('Contact');
-      const [lists, activities, suppression] = await Promise.all([
+      const [lists, activities, suppression, engagement] = await Promise.all([
         listsRepo.ofContact(orgId, id),
         repo.allActivities(orgId, id),
         suppressionsRepo.findByEmail(orgId, suppressionKey(contact.email)),
+        repo.engagementOf(orgId, id),
       ]);
-      return { contact, lists, activities, suppression };
+      return { contact, lists, activities, suppression, ...engagement };
     },
 
     /**
@@ -44,8 +45,8 @@ export function createContactsPrivacy(deps: { db: Db; repo: ContactsRepo; listsR
             reason: 'erasure request',
           });
         }
-        // Campaign statistics must survive erasure: once messages and email events exist, fold
-        // this contact's rows into their campaigns' aggregate counts here, before the cascade.
+        // Campaign statistics survive erasure: the messages and events stay, scrubbed.
+        await tx.scrubEngagement(orgId, id);
         await tx.delete(orgId, id);
       });
     },

@@ -1,16 +1,4 @@
-import {
-  and,
-  arrayContains,
-  asc,
-  desc,
-  eq,
-  gt,
-  inArray,
-  lt,
-  lte,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { contactActivities, contacts, listMembers } from '../../db/schema/index.js';
 
@@ -297,20 +285,74 @@ export function createContactsRepo(db: Db) {
         .orderBy(asc(contactActivities.id));
     },
 
-    /** Newest first (ids are time-ordered uuids). */
+    /** Messages and engagement events kept about a contact (for a data-subject request). */
+    async engagementOf(orgId: string, contactId: string) {
+      const [sent, events] = await Promise.all([
+        db.execute(sql`select id, campaign_id as "campaignId", email, status, attempts, sent_at as "sentAt",
+            opened_at as "openedAt", clicked_at as "clickedAt", unsubscribed_at as "unsubscribedAt"
+          from messages where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid order by id`),
+        db.execute(sql`select id, campaign_id as "campaignId", type, is_machine as "isMachine",
+            user_agent as "userAgent", created_at as "createdAt"
+          from email_events where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid order by id`),
+      ]);
+      return {
+        messages: rowsOf<Record<string, unknown>>(sent),
+        events: rowsOf<Record<string, unknown>>(events),
+      };
+    },
+
+    /**
+     * Erasure keeps campaign numbers: the contact's messages and events stay, without the
+     * address, the contact id or the user agent.
+     */
+    async scrubEngagement(orgId: string, contactId: string) {
+      await db.execute(sql`update messages set contact_id = null, email = null
+        where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid`);
+      await db.execute(sql`update email_events set contact_id = null, user_agent = null
+        where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid`);
+    },
+
+    /**
+     * The contact's timeline, newest first: recorded activities (status changes…), the messages
+     * campaigns sent them, and the engagement with those messages — one keyset over time-ordered
+     * ids from the three tables.
+     */
     async listActivities(orgId: string, contactId: string, limit: number, beforeId?: string) {
-      return db
-        .select(activityColumns)
-        .from(contactActivities)
-        .where(
-          and(
-            eq(contactActivities.orgId, orgId),
-            eq(contactActivities.contactId, contactId),
-            beforeId !== undefined ? lt(contactActivities.id, beforeId) : undefined,
-          ),
-        )
-        .orderBy(desc(contactActivities.id))
-        .limit(limit);
+      // Qualified per table: the joined campaigns have an id too.
+      const before = (column: string) =>
+        beforeId !== undefined ? sql`and ${sql.raw(column)} < ${beforeId}::uuid` : sql``;
+      const rows = rowsOf<{
+        id: string;
+        type: string;
+        data: Record<string, unknown>;
+        created_at: string;
+      }>(
+        await db.execute(sql`select * from (
+            select id, type, data, created_at from ${contactActivities}
+              where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid ${before('id')}
+            union all
+            select m.id, 'message_' || m.status::text,
+              jsonb_build_object('campaignId', m.campaign_id, 'campaignName', c.name, 'attempts', m.attempts,
+                'reply', m.last_reply),
+              coalesce(m.sent_at, m.created_at)
+              from messages m join campaigns c on c.id = m.campaign_id
+              where m.org_id = ${orgId}::uuid and m.contact_id = ${contactId}::uuid ${before('m.id')}
+            union all
+            select e.id, e.type::text,
+              jsonb_strip_nulls(jsonb_build_object('campaignId', e.campaign_id, 'campaignName', c.name,
+                'url', l.url, 'isMachine', e.is_machine)),
+              e.created_at
+              from email_events e left join campaigns c on c.id = e.campaign_id
+              left join links l on l.id = e.link_id
+              where e.org_id = ${orgId}::uuid and e.contact_id = ${contactId}::uuid ${before('e.id')}
+          ) timeline order by id desc limit ${limit}`),
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        data: r.data,
+        createdAt: new Date(r.created_at),
+      }));
     },
   };
 }

@@ -138,7 +138,7 @@ export const contactsRoutes: FastifyPluginAsyncZod<{ contacts: ContactsService }
     schema: {
       tags,
       summary:
-        'Everything held about a contact (data-subject access request): the contact, list memberships, activity and suppression entry',
+        'Everything held about a contact (data-subject access request): the contact, list memberships, activity, messages, engagement events and suppression entry',
       params: IdParams,
       response: {
         200: z.object({
@@ -146,6 +146,12 @@ export const contactsRoutes: FastifyPluginAsyncZod<{ contacts: ContactsService }
           lists: z.array(z.object({ id: z.uuid(), name: z.string(), addedAt: z.date() })),
           activities: z.array(ActivitySchema),
           suppression: SuppressionSchema.nullable(),
+          messages: z
+            .array(z.record(z.string(), z.unknown()))
+            .describe('Campaign messages sent to the contact, with delivery and engagement times'),
+          events: z
+            .array(z.record(z.string(), z.unknown()))
+            .describe('Opens, clicks, unsubscribes and bounces, with the user agent seen'),
         }),
       },
     },

@@ -14,6 +14,8 @@ export interface CompileContext {
   loadSegment(id: string): Promise<SegmentNode | null>;
   /** Whether a list belongs to the organization. */
   hasList(id: string): Promise<boolean>;
+  /** Whether a campaign belongs to the organization. */
+  hasCampaign(id: string): Promise<boolean>;
 }
 
 const COLUMNS = {
@@ -176,6 +178,30 @@ export async function compileSegment(
         }
         const member = sql`exists (select 1 from ${listMembers} where ${listMembers.listId} = ${n.listId} and ${listMembers.contactId} = ${contacts.id})`;
         return n.op === 'in' ? member : sql`not ${member}`;
+      }
+      case 'engagement': {
+        if (n.campaignId && !(await ctx.hasCampaign(n.campaignId))) {
+          throw new AppError(
+            'unprocessable',
+            'The segment refers to a campaign that does not exist.',
+            {
+              errors: [{ path: `${path}.campaign`, message: 'no such campaign' }],
+            },
+          );
+        }
+        // The ledger row of each message (indexed by contact): received = delivered.
+        const column = { received: 'sent_at', opened: 'opened_at', clicked: 'clicked_at' }[
+          n.engagement
+        ];
+        const since =
+          n.withinDays !== null
+            ? sql` and m.${sql.raw(column)} >= now() - ${`${n.withinDays} days`}::interval`
+            : sql``;
+        const happened = sql`exists (select 1 from messages m where m.contact_id = ${contacts.id}
+          and m.org_id = ${contacts.orgId}
+          ${n.campaignId ? sql`and m.campaign_id = ${n.campaignId}::uuid` : sql``}
+          and m.${sql.raw(column)} is not null${since})`;
+        return n.op === 'has' ? happened : sql`not ${happened}`;
       }
       case 'segment': {
         if (visiting.has(n.segmentId)) {

@@ -9,6 +9,9 @@ import { isUuid } from '../../platform/ids.js';
  *   { tag: 'vip', op: 'has' }                         or 'has_not'
  *   { list: '<list id>', op: 'in' }                   or 'not_in'
  *   { segment: '<segment id>', op: 'in' }             or 'not_in'
+ *   { engagement: 'opened', op: 'has', campaign?: '<campaign id>', withinDays?: 30 }
+ *                                                     received | opened | clicked; has | has_not;
+ *                                                     without campaign: any campaign
  * Validation walks the tree by hand so every error names the path of the bad node.
  */
 
@@ -58,7 +61,16 @@ export type Condition =
   | { kind: 'attribute'; key: string; type: ValueType; op: string; value: unknown }
   | { kind: 'tag'; op: 'has' | 'has_not'; tag: string }
   | { kind: 'list'; op: 'in' | 'not_in'; listId: string }
-  | { kind: 'segment'; op: 'in' | 'not_in'; segmentId: string };
+  | { kind: 'segment'; op: 'in' | 'not_in'; segmentId: string }
+  | {
+      kind: 'engagement';
+      op: 'has' | 'has_not';
+      engagement: (typeof ENGAGEMENTS)[number];
+      campaignId: string | null;
+      withinDays: number | null;
+    };
+
+export const ENGAGEMENTS = ['received', 'opened', 'clicked'] as const;
 
 export type SegmentNode =
   | { kind: 'all'; children: SegmentNode[] }
@@ -264,9 +276,40 @@ export function parseSegmentDefinition(
         ? { kind: 'list', op: op as 'in' | 'not_in', listId: id }
         : { kind: 'segment', op: op as 'in' | 'not_in', segmentId: id };
     }
+    if ('engagement' in raw) {
+      unknownKeys(['engagement', 'op', 'campaign', 'withinDays']);
+      if (badOp(['has', 'has_not'])) return undefined;
+      const engagement = raw.engagement;
+      if (!(ENGAGEMENTS as readonly unknown[]).includes(engagement)) {
+        errors.push({
+          path: `${path}.engagement`,
+          message: `must be one of ${ENGAGEMENTS.join(', ')}`,
+        });
+        return undefined;
+      }
+      if (raw.campaign !== undefined && !isUuid(raw.campaign)) {
+        errors.push({ path: `${path}.campaign`, message: 'must be a campaign id' });
+        return undefined;
+      }
+      const days = raw.withinDays;
+      if (
+        days !== undefined &&
+        (!Number.isInteger(days) || (days as number) < 1 || (days as number) > 36500)
+      ) {
+        errors.push({ path: `${path}.withinDays`, message: 'must be a whole number of days' });
+        return undefined;
+      }
+      return {
+        kind: 'engagement',
+        op: op as 'has' | 'has_not',
+        engagement: engagement as (typeof ENGAGEMENTS)[number],
+        campaignId: (raw.campaign as string | undefined) ?? null,
+        withinDays: (days as number | undefined) ?? null,
+      };
+    }
     errors.push({
       path,
-      message: 'must have one of all, any, not, field, attribute, tag, list, segment',
+      message: 'must have one of all, any, not, field, attribute, tag, list, segment, engagement',
     });
     return undefined;
   };

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { contacts, fields, lists, segments } from '../../db/schema/index.js';
+import { contacts, fields, lists, segments, campaigns } from '../../db/schema/index.js';
 import type { ValueType } from './segment.definition.js';
 
 export type SegmentRow = typeof segments.$inferSelect;
@@ -20,6 +20,15 @@ export function createSegmentsRepo(db: Db) {
         .select({ id: lists.id })
         .from(lists)
         .where(and(eq(lists.orgId, orgId), eq(lists.id, listId)))
+        .limit(1);
+      return Boolean(row);
+    },
+
+    async hasCampaign(orgId: string, campaignId: string): Promise<boolean> {
+      const [row] = await db
+        .select({ id: campaigns.id })
+        .from(campaigns)
+        .where(and(eq(campaigns.orgId, orgId), eq(campaigns.id, campaignId)))
         .limit(1);
       return Boolean(row);
     },

@@ -30,6 +30,7 @@ export function createSegmentsService(deps: { repo: SegmentsRepo; clock: Clock }
       node,
       {
         hasList: (id) => repo.hasList(orgId, id),
+        hasCampaign: (id) => repo.hasCampaign(orgId, id),
         loadSegment: async (id) => {
           const row = await repo.find(orgId, id);
           if (!row) return null;
