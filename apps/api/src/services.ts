@@ -26,6 +26,7 @@ import { createAlertsService } from './modules/alerts/alerts.service.js';
 import { createOutboxRepo } from './modules/outbox/outbox.repo.js';
 import { createOutboxService } from './modules/outbox/outbox.service.js';
 import { createSendersRepo } from './modules/senders/senders.repo.js';
+import { createCampaignsRepo } from './modules/campaigns/campaigns.repo.js';
 import { createSendersService } from './modules/senders/senders.service.js';
 import { createTemplatesRepo } from './modules/templates/templates.repo.js';
 import { createTemplatesService } from './modules/templates/templates.service.js';
@@ -63,7 +64,10 @@ export function createServices(deps: ServiceDeps) {
   const authRepo = createAuthRepo(db);
   const organizationsRepo = createOrganizationsRepo(db);
   const tokens = createAccessTokens(secrets.jwtSecret, config.accessTokenTtlSeconds);
+  // Templates and senders that campaigns still need are not deleted from under them.
+  const campaignUsage = createCampaignsRepo(db);
   const senders = createSendersService({
+    usedBy: (orgId, id) => campaignUsage.usingSender(orgId, id),
     repo: createSendersRepo(db),
     clock,
     secrets: createSecretBox(secrets.encryptionKey, secrets.previousEncryptionKeys),
@@ -85,6 +89,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     publicUrl: config.publicUrl,
     senders,
+    usedBy: (orgId, id) => campaignUsage.usingTemplate(orgId, id),
     context: {
       contact: (principal, contactId) => contacts.get(principal, contactId),
       organization: async (orgId) => {

@@ -55,6 +55,19 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 
+/** 409 naming the campaigns that still use something a caller wants to delete. */
+export function refuseWhileUsed(
+  users: { id: string; name: string }[] | undefined,
+  what: string,
+): void {
+  if (!users?.length) return;
+  const names = users.map((u) => `“${u.name}”`).join(', ');
+  throw new AppError(
+    'conflict',
+    `${what} is used by campaign ${names}; change or delete those first`,
+  );
+}
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',

@@ -3413,7 +3413,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete a template and its versions
+         * Delete a template and its versions (409 while a campaign uses it)
          * @description Requires the **editor** role.
          */
         delete: {
@@ -4212,7 +4212,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Remove a sender
+         * Remove a sender (409 while an unfinished campaign uses it)
          * @description Requires the **admin** role.
          */
         delete: {

@@ -280,7 +280,7 @@ describe('campaigns', () => {
   });
 
   it('refuses illegal transitions with 409 and blocked starts with 422, changing nothing', async () => {
-    const { call, list, template, outboxId } = await setUp(1);
+    const { s: session, call, list, template, outboxId } = await setUp(1);
     const noSender = (
       await call('POST', '/api/v1/campaigns', {
         name: 'No sender',
@@ -331,6 +331,13 @@ describe('campaigns', () => {
       sendAt: '2099-03-01T08:00:00.000Z',
       timezone: 'Europe/Paris',
     });
+    // What a campaign still needs cannot be deleted from under it.
+    for (const url of [`/api/v1/templates/${template.id}`, `/api/v1/senders/${outboxId}`]) {
+      const del = await t.call(session.accessToken, { method: 'DELETE', url });
+      expect(del.statusCode, url).toBe(409);
+      expect(del.body).toContain('Later');
+      expect((await call('GET', url)).statusCode).toBe(200);
+    }
     const past = await call('POST', `/api/v1/campaigns/${later.id}/schedule`, {
       sendAt: '2001-01-01T00:00:00Z',
     });

@@ -174,7 +174,12 @@ export const sendersRoutes: FastifyPluginAsyncZod<{ senders: SendersService }> =
 
   app.delete('/senders/:id', {
     config: { access: { role: 'admin' } },
-    schema: { tags, summary: 'Remove a sender', params: IdParams, response: { 204: z.null() } },
+    schema: {
+      tags,
+      summary: 'Remove a sender (409 while an unfinished campaign uses it)',
+      params: IdParams,
+      response: { 204: z.null() },
+    },
     handler: async (request, reply) => {
       await senders.remove(principalOf(request), request.params.id);
       return reply.code(204).send(null);

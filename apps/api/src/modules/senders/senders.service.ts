@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { SendingWindow, SmtpSettings } from '../../db/schema/index.js';
 import type { Principal } from '../../http/access.js';
-import { AppError, notFound, type FieldError } from '../../http/errors.js';
+import { AppError, notFound, refuseWhileUsed, type FieldError } from '../../http/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import type { SecretBox } from '../../platform/crypto.js';
 import { createOutboxTransport } from '../../platform/mail/outbox.js';
@@ -58,8 +58,10 @@ export function createSendersService(deps: {
   repo: SendersRepo;
   clock: Clock;
   secrets: SecretBox;
+  /** Campaigns that still need it (names for the message); deleting is refused while any do. */
+  usedBy?: (orgId: string, id: string) => Promise<{ id: string; name: string }[]>;
 }) {
-  const { repo, clock, secrets } = deps;
+  const { repo, clock, secrets, usedBy } = deps;
 
   async function get(principal: Principal, id: string): Promise<SenderRow> {
     const row = await repo.find(principal.orgId, id);
@@ -255,6 +257,7 @@ export function createSendersService(deps: {
     },
 
     async remove(principal: Principal, id: string) {
+      refuseWhileUsed(await usedBy?.(principal.orgId, id), 'Sender');
       if (!(await repo.delete(principal.orgId, id))) throw notFound('Sender');
       await repo.resolveAlerts(principal.orgId, id, clock.now());
     },

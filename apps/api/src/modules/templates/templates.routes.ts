@@ -205,7 +205,7 @@ export const templatesRoutes: FastifyPluginAsyncZod<{ templates: TemplatesServic
     config: { access: { role: 'editor' } },
     schema: {
       tags,
-      summary: 'Delete a template and its versions',
+      summary: 'Delete a template and its versions (409 while a campaign uses it)',
       params: IdParams,
       response: { 204: z.null() },
     },

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Principal } from '../../http/access.js';
-import { AppError, notFound } from '../../http/errors.js';
+import { AppError, notFound, refuseWhileUsed } from '../../http/errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import type { Clock } from '../../platform/clock.js';
 import { composeMessage, InvalidMailError } from '../../platform/mail/mime.js';
@@ -62,8 +62,10 @@ export function createTemplatesService(deps: {
   context: TemplateContextSource;
   publicUrl: string;
   senders: TestSendSenders;
+  /** Campaigns that still need it (names for the message); deleting is refused while any do. */
+  usedBy?: (orgId: string, id: string) => Promise<{ id: string; name: string }[]>;
 }) {
-  const { repo, clock, context, publicUrl, senders } = deps;
+  const { repo, clock, context, publicUrl, senders, usedBy } = deps;
   const compiledCache = new Map<string, CompiledTemplate>();
 
   /** Refuses content that does not compile, with every problem's field, line and column. */
@@ -193,6 +195,7 @@ export function createTemplatesService(deps: {
     },
 
     async remove(principal: Principal, id: string) {
+      refuseWhileUsed(await usedBy?.(principal.orgId, id), 'Template');
       if (!(await repo.delete(principal.orgId, id))) throw notFound('Template');
     },
 
