@@ -7,11 +7,9 @@
  * Herald alternate round by round, and the ratio is the median of the per-round ratios, so load
  * from elsewhere on the machine hits both sides alike; nodemailer, ~10× slower, runs once.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { connect, createServer, type AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import { createSmtpPool, type SmtpOutcome } from '../apps/api/src/platform/mail/smtp-client.js';
+import { freePort, smtpSource, startSink } from './support.js';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 50_000);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
@@ -20,34 +18,6 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const WINDOW = 2_000;
 const BODY_BYTES = 2_048;
 const DISTINCT = 1_000;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function startSink(port: number) {
-  // smtp-sink refuses to run as root unless told which user to become.
-  const asUser = process.getuid?.() === 0 ? ['-u', 'root'] : [];
-  const sink = spawn('/usr/sbin/smtp-sink', [...asUser, `127.0.0.1:${port}`, '1000'], {
-    stdio: 'ignore',
-  });
-  for (let tries = 0; ; tries++) {
-    const socket = connect(port, '127.0.0.1');
-    try {
-      await once(socket, 'connect');
-      return sink;
-    } catch (error) {
-      if (tries > 100) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    } finally {
-      socket.destroy();
-    }
-  }
-}
 
 /** 2 KB of body under realistic campaign headers, CRLF, like the renderer produces. */
 function buildMessages(): Buffer[] {
@@ -81,18 +51,6 @@ async function drive(send: (i: number) => Promise<unknown>): Promise<number> {
     while (next < MESSAGES) await send(next++);
   };
   await Promise.all(Array.from({ length: Math.min(WINDOW, MESSAGES) }, lane));
-  return (performance.now() - started) / 1000;
-}
-
-async function smtpSource(port: number): Promise<number> {
-  const started = performance.now();
-  const source = spawn(
-    '/usr/sbin/smtp-source',
-    ['-d', '-s', '20', '-m', String(MESSAGES), '-l', String(BODY_BYTES), `127.0.0.1:${port}`],
-    { stdio: 'ignore' },
-  );
-  const [code] = (await once(source, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`smtp-source exited with ${String(code)}`);
   return (performance.now() - started) / 1000;
 }
 
@@ -153,7 +111,7 @@ try {
   const heraldRuns: number[] = [];
   let outcomes: Record<SmtpOutcome, number> = { sent: 0, retry: 0, failed: 0 };
   for (let round = 0; round < ROUNDS; round++) {
-    sourceRuns.push(await smtpSource(port));
+    sourceRuns.push(await smtpSource(port, MESSAGES, BODY_BYTES));
     const run = await herald(port, messages);
     heraldRuns.push(run.seconds);
     outcomes = run.outcomes;

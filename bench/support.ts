@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { loadConfig } from '../apps/api/src/config.js';
 
@@ -55,3 +58,48 @@ export const LAST = [
   'Haddad',
 ];
 export const PLANS = ['free', 'pro', 'team', 'enterprise'];
+
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Postfix's smtp-sink on `port`: accepts every message and throws it away. */
+export async function startSink(port: number) {
+  // smtp-sink refuses to run as root unless told which user to become.
+  const asUser = process.getuid?.() === 0 ? ['-u', 'root'] : [];
+  const sink = spawn('/usr/sbin/smtp-sink', [...asUser, `127.0.0.1:${port}`, '1000'], {
+    stdio: 'ignore',
+  });
+  for (let tries = 0; ; tries++) {
+    const socket = connect(port, '127.0.0.1');
+    try {
+      await once(socket, 'connect');
+      return sink;
+    } catch (error) {
+      if (tries > 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      socket.destroy();
+    }
+  }
+}
+
+/**
+ * The raw SMTP ceiling: Postfix's own `smtp-source` (C) sending `messages` of `bytes` over 20
+ * sessions, reusing each connection (-d), to the sink on `port`. Resolves with the seconds taken.
+ */
+export async function smtpSource(port: number, messages: number, bytes: number): Promise<number> {
+  const started = performance.now();
+  const source = spawn(
+    '/usr/sbin/smtp-source',
+    ['-d', '-s', '20', '-m', String(messages), '-l', String(bytes), `127.0.0.1:${port}`],
+    { stdio: 'ignore' },
+  );
+  const [code] = (await once(source, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`smtp-source exited with ${String(code)}`);
+  return (performance.now() - started) / 1000;
+}

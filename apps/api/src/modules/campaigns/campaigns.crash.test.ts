@@ -136,6 +136,15 @@ describe('campaign crash safety (scale-out)', () => {
         .where(eq(messages.campaignId, campaign.id))
         .groupBy(messages.status);
       expect(rows).toEqual([{ status: 'sent', n: RECIPIENTS }]);
+      // The next test needs a queue nobody else works on.
+      await Promise.all(
+        workers.map(async (w) => {
+          if (w.exitCode !== null || w.signalCode !== null) return;
+          const exited = new Promise((r) => w.once('exit', r));
+          w.kill('SIGKILL');
+          await exited;
+        }),
+      );
     }, 180_000);
 
   it('a claimed batch whose worker never reports back is claimed again after its lease', async () => {

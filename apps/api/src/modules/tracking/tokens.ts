@@ -28,7 +28,13 @@ export interface TrackingTokens {
   verify(token: string, kind: TokenKind): TrackingToken | null;
 }
 
-const uuidBytes = (id: string) => Buffer.from(id.replace(/-/g, ''), 'hex');
+/** Writes a uuid's 16 bytes at `offset` (no regex or intermediate buffer: signing is per link). */
+const writeUuid = (target: Buffer, offset: number, id: string) =>
+  target.write(
+    id.slice(0, 8) + id.slice(9, 13) + id.slice(14, 18) + id.slice(19, 23) + id.slice(24),
+    offset,
+    'hex',
+  );
 const uuidText = (bytes: Buffer) => {
   const h = bytes.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
@@ -41,10 +47,13 @@ export function createTrackingTokens(secret: Uint8Array): TrackingTokens {
     createHmac('sha256', key).update(payload).digest().subarray(0, SIGNATURE_BYTES);
   return {
     sign(kind, messageId, linkId) {
-      const parts = [Buffer.from([KIND_BYTES[kind]]), uuidBytes(messageId)];
-      if (kind === 'click') parts.push(uuidBytes(linkId!));
-      const payload = Buffer.concat(parts);
-      return Buffer.concat([payload, mac(payload)]).toString('base64url');
+      const length = kind === 'click' ? 33 : 17;
+      const token = Buffer.allocUnsafe(length + SIGNATURE_BYTES);
+      token[0] = KIND_BYTES[kind];
+      writeUuid(token, 1, messageId);
+      if (kind === 'click') writeUuid(token, 17, linkId!);
+      mac(token.subarray(0, length)).copy(token, length);
+      return token.toString('base64url');
     },
     verify(token, kind) {
       if (token.length > 100 || !/^[A-Za-z0-9_-]+$/.test(token)) return null;

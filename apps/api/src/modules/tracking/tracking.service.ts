@@ -75,7 +75,9 @@ export function createTrackingService(deps: {
     async click(token: string, request: Hit): Promise<string | null> {
       const verified = tokens.verify(token, 'click');
       if (!verified) return null;
-      const key = `${verified.linkId}:${verified.messageId}`;
+      // By link alone: the signature already ties this link to this message's campaign, and a
+      // campaign's handful of links then stay cached across all of its recipients.
+      const key = verified.linkId!;
       let url = linkCache.get(key) ?? null;
       if (!url) {
         url = await repo.linkUrl(verified.linkId!, verified.messageId);

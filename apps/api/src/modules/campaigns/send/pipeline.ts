@@ -16,7 +16,7 @@ import type {
   MessageOutcome,
   RecipientContact,
 } from '../ledger.repo.js';
-import { destinations, rewriteLinks, withOpenPixel, type LinkPlan } from './links.js';
+import { rewriteLinks, withOpenPixel } from './links.js';
 import { assignSenders, createTransportCache, takeQuota } from './sender-pool.js';
 
 /**
@@ -73,6 +73,7 @@ export function createSendPipeline(deps: PipelineDeps) {
   const transports = createTransportCache((sender) => deps.senders.transportFor(sender));
   const skeletons = new Map<string, MessageSkeleton>();
   const knownLinks = new Map<string, Map<string, string>>();
+  const utmCaches = new Map<string, Map<string, string>>();
 
   async function contentOf(campaign: CampaignRow): Promise<CompiledTemplate> {
     if (campaign.templateId) {
@@ -118,22 +119,34 @@ export function createSendPipeline(deps: PipelineDeps) {
     return skeleton;
   }
 
-  /** Link table ids for a batch's destinations; new ones are added once. */
-  async function linkIdsFor(campaign: CampaignRow, urls: Iterable<string>) {
+  /** The campaign's link table as far as this process knows it: destination → link id. */
+  function knownLinksOf(campaign: CampaignRow): Map<string, string> {
     let known = knownLinks.get(campaign.id);
     if (!known) {
       if (knownLinks.size > 200) knownLinks.clear();
       known = new Map();
       knownLinks.set(campaign.id, known);
     }
-    const missing = [...new Set(urls)].filter((u) => !known.has(u));
-    // Bounded: personalised URLs (one per recipient) are still tracked, just not all cached.
-    if (missing.length > 0) {
-      const ids = await ledger.linkIds(campaign.orgId, campaign.id, missing);
-      if (known.size > 50_000) known.clear();
-      for (const [url, id] of ids) known.set(url, id);
-    }
     return known;
+  }
+
+  /** Adds destinations to the link table (or finds them, added by another lane) in one go. */
+  async function addLinks(campaign: CampaignRow, known: Map<string, string>, urls: Set<string>) {
+    const ids = await ledger.linkIds(campaign.orgId, campaign.id, [...urls]);
+    // Bounded: personalised URLs (one per recipient) are still tracked, just not all cached.
+    if (known.size > 50_000) known.clear();
+    for (const [url, id] of ids) known.set(url, id);
+  }
+
+  function utmCacheFor(campaign: CampaignRow): Map<string, string> {
+    const key = `${campaign.id}:${campaign.updatedAt.getTime()}`;
+    let cache = utmCaches.get(key);
+    if (!cache) {
+      if (utmCaches.size > 200) utmCaches.clear();
+      cache = new Map();
+      utmCaches.set(key, cache);
+    }
+    return cache;
   }
 
   function outcomeOf(
@@ -308,32 +321,41 @@ export function createSendPipeline(deps: PipelineDeps) {
       });
     }
 
-    // Click tracking: one lookup for every destination the batch links to.
-    const plan = (p: (typeof prepared)[number]): LinkPlan => ({
-      keep: new Set([p.unsubscribeUrl, p.viewUrl]),
-      utm: campaign.utm ?? null,
-    });
-    const linkIds = campaign.trackClicks
-      ? await linkIdsFor(
-          campaign,
-          prepared.flatMap((p) => destinations(p.parts.html, p.parts.text, plan(p))),
-        )
-      : null;
-
-    const sends = prepared.map(async (p) => {
-      const { html, text } = rewriteLinks(
+    // Links: UTM, then click tracking through the campaign's link table. The table's ids are
+    // cached per campaign, so a batch is normally rewritten in one pass; destinations seen for
+    // the first time are added in one statement and only those messages rewritten again.
+    const utmCache = utmCacheFor(campaign);
+    const known = campaign.trackClicks ? knownLinksOf(campaign) : null;
+    const rewrite = (p: (typeof prepared)[number], unknown?: Set<string>) =>
+      rewriteLinks(
         p.parts.html,
         p.parts.text,
-        plan(p),
-        linkIds
+        { keep: new Set([p.unsubscribeUrl, p.viewUrl]), utm: campaign.utm ?? null, utmCache },
+        known
           ? (destination) => {
-              const linkId = linkIds.get(destination);
-              return linkId
-                ? `${deps.publicUrl}/t/c/${deps.tokens.sign('click', p.message.id, linkId)}`
-                : null;
+              const linkId = known.get(destination);
+              if (!linkId) {
+                unknown?.add(destination);
+                return null;
+              }
+              return `${deps.publicUrl}/t/c/${deps.tokens.sign('click', p.message.id, linkId)}`;
             }
           : null,
       );
+    const unknown = new Set<string>();
+    const bodies = prepared.map((p) => {
+      const before = unknown.size;
+      const body = rewrite(p, unknown);
+      return { body, hasUnknown: unknown.size > before };
+    });
+    if (known && unknown.size > 0) {
+      await addLinks(campaign, known, unknown);
+      for (let i = 0; i < prepared.length; i++)
+        if (bodies[i]!.hasUnknown) bodies[i]!.body = rewrite(prepared[i]!);
+    }
+
+    const sends = prepared.map(async (p, i) => {
+      const { html, text } = bodies[i]!.body;
       const composed = skeletonFor(campaign, p.sender).compose({
         to: {
           name: [p.contact.firstName, p.contact.lastName].filter(Boolean).join(' ') || null,
