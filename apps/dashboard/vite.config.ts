@@ -3,12 +3,13 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The API serves dist/ at / on the same origin; in development the dev server forwards /api to a
-// locally running `herald serve` so the dashboard can use the same relative URLs.
+// locally running `herald serve` so the dashboard can use the same relative URLs (and the same
+// realtime WebSocket, hence `ws`).
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   server: {
     proxy: {
-      '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false },
+      '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false, ws: true },
     },
   },
   build: {

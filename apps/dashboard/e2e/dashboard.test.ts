@@ -255,10 +255,10 @@ describe('dashboard', () => {
   it('shows feature previews and switches organization', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: /Campaigns/ })
+      .getByRole('link', { name: /Flows/ })
       .click();
-    await page.getByText('Send to a segment, now or on a schedule').waitFor();
-    await shot('14-coming-soon-campaigns');
+    await page.getByText('Automations that react to what people do').waitFor();
+    await shot('14-coming-soon-flows');
 
     await page.getByRole('button', { name: /Switch organization/ }).click();
     await page.getByRole('menuitem', { name: /Lovelace Analytics/ }).waitFor();

@@ -2,6 +2,7 @@ import { lazy } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout, type RouteHandle } from '../components/layout/app-layout';
 import { ApiKeysPage } from '../features/api-keys/components/api-keys-page';
+import { CampaignsPage } from '../features/campaigns/components/campaigns-page';
 import { LoginPage } from '../features/auth/components/login-page';
 import { RegisterPage } from '../features/auth/components/register-page';
 import { ComingSoonPage } from '../features/coming-soon/components/coming-soon-page';
@@ -24,10 +25,15 @@ import { TemplateEditorPage } from '../features/templates/components/template-ed
 import { TemplatesPage } from '../features/templates/components/templates-page';
 import { NotFoundPage } from './not-found-page';
 
-// Recharts is the heaviest dependency; only the queues screen needs it.
+// Recharts is the heaviest dependency: the screens with charts load on demand, and so does the
+// campaign wizard, which only editors open.
 const QueuesPage = lazy(() => import('../features/queues/components/queues-page'));
+const CampaignPage = lazy(() => import('../features/campaigns/components/campaign-page'));
+const CampaignWizardPage = lazy(
+  () => import('../features/campaigns/components/campaign-wizard-page'),
+);
 
-const SOON = ['campaigns', 'flows'] as const;
+const SOON = ['flows'] as const;
 const WIDE: RouteHandle = { isWide: true };
 
 export const router = createBrowserRouter([
@@ -52,6 +58,10 @@ export const router = createBrowserRouter([
       { path: 'templates', element: <TemplatesPage /> },
       { path: 'templates/new', element: <TemplateEditorPage />, handle: WIDE },
       { path: 'templates/:id', element: <TemplateEditorPage />, handle: WIDE },
+      { path: 'campaigns', element: <CampaignsPage /> },
+      { path: 'campaigns/new', element: <CampaignWizardPage />, handle: WIDE },
+      { path: 'campaigns/:id', element: <CampaignPage /> },
+      { path: 'campaigns/:id/edit', element: <CampaignWizardPage />, handle: WIDE },
       { path: 'senders', element: <SendersPage /> },
       { path: 'senders/outbox', element: <OutboxPage /> },
       { path: 'senders/outbox/:id', element: <OutboxMessagePage /> },

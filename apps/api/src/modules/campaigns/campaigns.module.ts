@@ -51,6 +51,13 @@ export function createCampaignModule(deps: {
     clock,
     lanes: config.send.lanes,
     publicUrl: config.publicUrl,
+    onStatus: (row) =>
+      pubsub.publish({
+        orgId: row.orgId,
+        type: 'campaign.status',
+        campaignId: row.id,
+        data: { status: row.status },
+      }),
   });
   const pipeline = createSendPipeline({
     ledger,

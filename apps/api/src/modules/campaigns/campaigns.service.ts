@@ -71,8 +71,17 @@ export function createCampaignsService(deps: {
   clock: Clock;
   lanes: number;
   publicUrl: string;
+  /** Told of every lifecycle change (for the realtime feed). */
+  onStatus?: (row: CampaignRow) => void;
 }) {
   const { repo, ledger, queue, clock } = deps;
+
+  /** repo.transition, announcing status changes; waiting-state updates are not announced. */
+  async function transition(...args: Parameters<CampaignsRepo['transition']>) {
+    const row = await repo.transition(...args);
+    if (row && args[2].status !== undefined) deps.onStatus?.(row);
+    return row;
+  }
 
   async function get(principal: Principal, id: string): Promise<CampaignRow> {
     const row = await repo.find(principal.orgId, id);
@@ -452,7 +461,7 @@ export function createCampaignsService(deps: {
           errors: [{ path: 'sendAt', message: 'in the past; use send-now instead' }],
         });
       await refuseIfBlocked(row);
-      const updated = await repo.transition(id, FROM.schedule!, {
+      const updated = await transition(id, FROM.schedule!, {
         status: 'scheduled',
         sendAt: at,
         timezone,
@@ -468,7 +477,7 @@ export function createCampaignsService(deps: {
       if (!FROM.sendNow!.includes(row.status)) throw conflict(row, 'be sent now');
       await refuseIfBlocked(row);
       const now = clock.now();
-      const updated = await repo.transition(id, FROM.sendNow!, {
+      const updated = await transition(id, FROM.sendNow!, {
         status: 'scheduled',
         sendAt: now,
         updatedAt: now,
@@ -480,7 +489,7 @@ export function createCampaignsService(deps: {
 
     async pause(principal: Principal, id: string) {
       const row = await get(principal, id);
-      const updated = await repo.transition(id, FROM.pause!, {
+      const updated = await transition(id, FROM.pause!, {
         status: 'paused',
         updatedAt: clock.now(),
       });
@@ -490,7 +499,7 @@ export function createCampaignsService(deps: {
 
     async resume(principal: Principal, id: string) {
       const row = await get(principal, id);
-      const updated = await repo.transition(id, FROM.resume!, {
+      const updated = await transition(id, FROM.resume!, {
         status: 'sending',
         waitingUntil: null,
         waitingReason: null,
@@ -503,7 +512,7 @@ export function createCampaignsService(deps: {
 
     async cancel(principal: Principal, id: string) {
       const row = await get(principal, id);
-      const updated = await repo.transition(id, FROM.cancel!, {
+      const updated = await transition(id, FROM.cancel!, {
         status: 'cancelled',
         finishedAt: clock.now(),
         waitingUntil: null,
@@ -604,7 +613,7 @@ export function createCampaignsService(deps: {
       const started =
         row.status === 'sending'
           ? row
-          : await repo.transition(campaignId, ['scheduled'], {
+          : await transition(campaignId, ['scheduled'], {
               status: 'sending',
               startedAt: now,
               templateVersion,
@@ -628,7 +637,7 @@ export function createCampaignsService(deps: {
 
     /** A lane had to wait: show why and until when on the campaign. */
     async markWaiting(campaignId: string, until: Date | null, reason: string | null) {
-      await repo.transition(campaignId, ['sending'], {
+      await transition(campaignId, ['sending'], {
         waitingUntil: until,
         waitingReason: reason,
       });

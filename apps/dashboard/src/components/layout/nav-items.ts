@@ -33,7 +33,7 @@ export const NAV_SECTIONS: NavSection[] = [
       { to: '/contacts', label: 'Contacts', icon: Users },
       { to: '/segments', label: 'Segments', icon: Filter },
       { to: '/templates', label: 'Templates', icon: FileText },
-      { to: '/campaigns', label: 'Campaigns', icon: Send, isSoon: true },
+      { to: '/campaigns', label: 'Campaigns', icon: Send },
       { to: '/flows', label: 'Flows', icon: Workflow, isSoon: true },
       { to: '/senders', label: 'Senders', icon: Mail },
     ],

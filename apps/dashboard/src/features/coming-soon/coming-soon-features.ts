@@ -1,4 +1,4 @@
-import { Send, Workflow, type LucideIcon } from 'lucide-react';
+import { Workflow, type LucideIcon } from 'lucide-react';
 
 export interface ComingSoonFeature {
   title: string;
@@ -9,18 +9,6 @@ export interface ComingSoonFeature {
 }
 
 export const COMING_SOON: Record<string, ComingSoonFeature> = {
-  campaigns: {
-    title: 'Campaigns',
-    icon: Send,
-    headline: 'Send to a segment, now or on a schedule',
-    summary:
-      'Campaigns are one-off sends such as newsletters and announcements, with the results right next to them.',
-    capabilities: [
-      'Schedule, pause and resume sends safely, even to millions of contacts',
-      'Opens, clicks, bounces and unsubscribes per campaign',
-      'One-click unsubscribe built in, so you stay compliant',
-    ],
-  },
   flows: {
     title: 'Flows',
     icon: Workflow,

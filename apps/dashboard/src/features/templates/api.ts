@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type ApiResponse } from '../../lib/api-client';
 import type { paths } from '../../lib/api-schema';
+import { fetchAllPages } from '../../lib/fetch-all-pages';
 import { usePagedQuery } from '../../lib/use-paged-query';
 
 export type Template = ApiResponse<'/api/v1/templates/{id}', 'get'>;
@@ -38,6 +39,17 @@ export function useTemplates(filters: TemplateFilters) {
   });
 }
 
+/** Every template, for pickers (a campaign's content). */
+export function useAllTemplates() {
+  return useQuery({
+    queryKey: [...templatesKey, 'all'],
+    queryFn: () =>
+      fetchAllPages((cursor) =>
+        unwrap(api.GET('/api/v1/templates', { params: { query: { cursor, limit: 200 } } })),
+      ),
+  });
+}
+
 /** Whether the organization has written any template (for the overview's checklist). */
 export function useHasTemplates() {
   return useQuery({
@@ -71,9 +83,14 @@ export type PreviewRecipient = { contactId: string } | { sample: true };
  * as data. Keyed by what is sent, so undoing answers from cache; the last render stays on
  * screen while the next one loads.
  */
-export function useTemplatePreview(content: TemplateContent, recipient: PreviewRecipient) {
+export function useTemplatePreview(
+  content: TemplateContent,
+  recipient: PreviewRecipient,
+  enabled = true,
+) {
   return useQuery({
     queryKey: ['template-preview', content, recipient],
+    enabled,
     queryFn: ({ signal }) =>
       unwrap(
         api.POST('/api/v1/templates/preview', {

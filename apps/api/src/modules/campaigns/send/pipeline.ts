@@ -473,6 +473,12 @@ export function createSendPipeline(deps: PipelineDeps) {
         if (batch === null) return { state: 'done' };
         if ('wait' in batch && batch.wait)
           return { state: 'wait', until: batch.wait.until, reason: batch.wait.reason };
+        // Sending again after a wait: the campaign no longer shows one.
+        if (campaign.waitingUntil !== null)
+          await campaigns.transition(campaignId, ['sending'], {
+            waitingUntil: null,
+            waitingReason: null,
+          });
       }
     },
 
