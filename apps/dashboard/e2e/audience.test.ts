@@ -198,7 +198,14 @@ describe('audience', () => {
     await page.getByText('No column holds email addresses').first().waitFor();
     expect(await page.getByRole('button', { name: 'Continue' }).isDisabled()).toBe(true);
     await choose(page, mappingOf('Email'), 'Email');
-    await page.getByText('No column holds email addresses').waitFor({ state: 'detached' });
+    // Both the heading and the list of problems name it; neither may remain.
+    await page
+      .getByText('No column holds email addresses', { exact: true })
+      .waitFor({ state: 'detached' });
+    await page
+      .getByText(/^No column holds email addresses/)
+      .first()
+      .waitFor({ state: 'detached' });
     await screenshot(page, 'audience-03-import-mapping');
 
     await page.getByRole('button', { name: 'Continue' }).click();

@@ -264,15 +264,18 @@ describe('campaigns', () => {
     expect(await summary.textContent()).toContain('utm_source=herald&utm_medium=email');
     await screenshot(page, 'campaigns-07-wizard-review');
 
-    // Everything typed is on the server before the launch.
-    const { body: saved } = await account.call<{
-      name: string;
-      fromName: string;
-      replyTo: string;
-      audience: { excludeListIds: string[] };
-      window: unknown;
-    }>('GET', `/campaigns/${campaignId}`);
-    expect(saved).toMatchObject({
+    // Everything typed reaches the server (autosave is debounced) before the launch.
+    const saved = async () =>
+      (
+        await account.call<{
+          name: string;
+          fromName: string;
+          replyTo: string;
+          audience: { excludeListIds: string[] };
+          window: unknown;
+        }>('GET', `/campaigns/${campaignId}`)
+      ).body;
+    await expect.poll(saved, { timeout: 15_000 }).toMatchObject({
       name: 'Spring sale',
       fromName: 'Acme News',
       replyTo: 'hello@acme.test',
