@@ -4,10 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   buildDashboard,
   launchBrowser,
-  newContext,
   screenshot,
   screenshotFailure,
+  signUp,
   startTestHerald,
+  type Account,
   type TestHerald,
 } from './harness.js';
 
@@ -31,54 +32,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-interface Account {
-  email: string;
-  password: string;
-  token: string;
-  /** An authenticated JSON call to the API, for fixtures and for checking what the UI did. */
-  call: <T = unknown>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => Promise<{ status: number; body: T }>;
-}
-
-let sequence = 0;
-
-/** A new user with a new organization, signed in through the login page of a fresh browser. */
-async function signUp(name: string): Promise<{ account: Account; page: Page }> {
-  const email = `${name.toLowerCase()}-${Date.now()}-${++sequence}@example.com`;
-  const password = 'audience-test-password';
-  const response = await fetch(`${url()}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password, name, organizationName: `${name}’s shop` }),
-  });
-  expect(response.status).toBe(201);
-  const { accessToken: token } = (await response.json()) as { accessToken: string };
-  const call: Account['call'] = async (method, path, body) => {
-    const answer = await fetch(`${url()}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await answer.text();
-    return { status: answer.status, body: (text ? JSON.parse(text) : null) as never };
-  };
-
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  await page.goto(`${url()}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
-  return { account: { email, password, token, call }, page };
-}
 
 async function createContact(account: Account, contact: Record<string, unknown>) {
   const { status, body } = await account.call<{ id: string }>('POST', '/contacts', contact);
@@ -120,7 +73,7 @@ describe('audience', () => {
   });
 
   it('imports a CSV with bad rows: preview, mapping, progress, counts and rejected rows', async () => {
-    const { page } = await signUp('Imogen');
+    const { page } = await signUp(browser, url(), 'Imogen');
 
     await page.getByRole('link', { name: 'Import', exact: true }).click();
     await page.waitForURL((u) => u.pathname === '/contacts/import');
@@ -295,7 +248,7 @@ describe('audience', () => {
   }, 120_000);
 
   it('builds a segment whose count follows each rule, saves it and refuses to delete a used one', async () => {
-    const { account, page } = await signUp('Sofia');
+    const { account, page } = await signUp(browser, url(), 'Sofia');
     expect(
       (await account.call('POST', '/fields', { key: 'seats', label: 'Seats', type: 'number' }))
         .status,
@@ -457,7 +410,7 @@ describe('audience', () => {
   }, 120_000);
 
   it('searches contacts and tags a selection in bulk', async () => {
-    const { account, page } = await signUp('Bruno');
+    const { account, page } = await signUp(browser, url(), 'Bruno');
     for (const [email, firstName, lastName] of [
       ['ada@example.com', 'Ada', 'Lovelace'],
       ['adam@example.com', 'Adam', 'Smith'],
@@ -582,7 +535,7 @@ describe('audience', () => {
   }, 120_000);
 
   it('edits a contact, downloads their data and erases them with suppression', async () => {
-    const { account, page } = await signUp('Erika');
+    const { account, page } = await signUp(browser, url(), 'Erika');
     expect(
       (await account.call('POST', '/fields', { key: 'seats', label: 'Seats', type: 'number' }))
         .status,

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   buildDashboard,
   launchBrowser,
-  newContext,
   screenshot,
   screenshotFailure,
+  signUp,
   startTestHerald,
+  type Account,
   type TestHerald,
 } from './harness.js';
 
@@ -32,52 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-interface Account {
-  email: string;
-  /** An authenticated JSON call to the API, for fixtures and for checking what the UI did. */
-  call: <T = unknown>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => Promise<{ status: number; body: T }>;
-}
-
-let sequence = 0;
-
-/** A new user with a new organization, signed in through the login page of a fresh browser. */
-async function signUp(name: string): Promise<{ account: Account; page: Page }> {
-  const email = `${name.toLowerCase()}-${Date.now()}-${++sequence}@example.com`;
-  const password = 'campaign-test-password';
-  const response = await fetch(`${url()}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password, name, organizationName: `${name}’s shop` }),
-  });
-  expect(response.status).toBe(201);
-  const { accessToken: token } = (await response.json()) as { accessToken: string };
-  const call: Account['call'] = async (method, path, body) => {
-    const answer = await fetch(`${url()}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await answer.text();
-    return { status: answer.status, body: (text ? JSON.parse(text) : null) as never };
-  };
-
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  await page.goto(`${url()}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
-  return { account: { email, call }, page };
-}
 
 /** A list holding new contacts; returns the list's id. */
 async function listWith(account: Account, name: string, people: string[], status?: string) {
@@ -141,7 +96,7 @@ describe('campaigns', () => {
   });
 
   it('builds a campaign in the wizard, launches it to the outbox and watches it send live', async () => {
-    const { account, page } = await signUp('Cleo');
+    const { account, page } = await signUp(browser, url(), 'Cleo');
     // Socket frames, to tell live updates from polling.
     const frames: string[] = [];
     page.on('websocket', (socket) => {
@@ -419,7 +374,7 @@ describe('campaigns', () => {
   }, 180_000);
 
   it('refuses a launch the pre-flight blocks, shows why and changes nothing', async () => {
-    const { account, page } = await signUp('Nico');
+    const { account, page } = await signUp(browser, url(), 'Nico');
     // A new organization's overview points at the first campaign.
     const activity = page.getByRole('region', { name: 'Last 30 days' });
     await activity.getByText('No campaigns yet').waitFor();

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   buildDashboard,
   launchBrowser,
-  newContext,
   screenshot,
   screenshotFailure,
+  signUp,
   startTestHerald,
   type TestHerald,
 } from './harness.js';
@@ -32,52 +32,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-interface Account {
-  email: string;
-  /** An authenticated JSON call to the API, for fixtures and for checking what the UI did. */
-  call: <T = unknown>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ) => Promise<{ status: number; body: T }>;
-}
-
-let sequence = 0;
-
-/** A new user with a new organization, signed in through the login page of a fresh browser. */
-async function signUp(name: string): Promise<{ account: Account; page: Page }> {
-  const email = `${name.toLowerCase()}-${Date.now()}-${++sequence}@example.com`;
-  const password = 'content-test-password';
-  const response = await fetch(`${url()}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password, name, organizationName: `${name}’s shop` }),
-  });
-  expect(response.status).toBe(201);
-  const { accessToken: token } = (await response.json()) as { accessToken: string };
-  const call: Account['call'] = async (method, path, body) => {
-    const answer = await fetch(`${url()}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await answer.text();
-    return { status: answer.status, body: (text ? JSON.parse(text) : null) as never };
-  };
-
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  await page.goto(`${url()}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
-  return { account: { email, call }, page };
-}
 
 /** A local port nothing listens on: connecting to it is refused at once. */
 async function closedPort(): Promise<number> {
@@ -123,7 +77,7 @@ describe('content', () => {
   });
 
   it('writes a template against a live preview, keeps versions and sends a test to the outbox', async () => {
-    const { account, page } = await signUp('Tessa');
+    const { account, page } = await signUp(browser, url(), 'Tessa');
     // "plan" is declared as a contact field, so the preview's checks know the attribute.
     expect(
       (await account.call('POST', '/fields', { key: 'plan', label: 'Plan', type: 'string' }))
@@ -314,7 +268,7 @@ describe('content', () => {
   }, 120_000);
 
   it('adds an SMTP sender that fails verification, shows field errors, pauses, alerts and resumes', async () => {
-    const { account, page } = await signUp('Sam');
+    const { account, page } = await signUp(browser, url(), 'Sam');
     const port = await closedPort();
 
     await nav(page, 'Senders');

@@ -141,3 +141,58 @@ export async function screenshotFailure(browser: Browser | undefined, testName: 
     ),
   );
 }
+
+export interface Account {
+  email: string;
+  password: string;
+  token: string;
+  /** An authenticated JSON call to the API, for fixtures and for checking what the UI did. */
+  call: <T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ) => Promise<{ status: number; body: T }>;
+}
+
+let sequence = 0;
+
+/**
+ * A new user with a new organization (registered through the API), signed in through the login
+ * page of a fresh browser context.
+ */
+export async function signUp(
+  browser: Browser,
+  baseUrl: string,
+  name: string,
+): Promise<{ account: Account; page: Page }> {
+  const email = `${name.toLowerCase()}-${Date.now()}-${++sequence}@example.com`;
+  const password = 'e2e-test-password';
+  const response = await fetch(`${baseUrl}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password, name, organizationName: `${name}’s shop` }),
+  });
+  if (response.status !== 201) throw new Error(`sign-up failed: ${response.status}`);
+  const { accessToken: token } = (await response.json()) as { accessToken: string };
+  const call: Account['call'] = async (method, path, body) => {
+    const answer = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await answer.text();
+    return { status: answer.status, body: (text ? JSON.parse(text) : null) as never };
+  };
+
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: `Welcome, ${name}` }).waitFor();
+  return { account: { email, password, token, call }, page };
+}
