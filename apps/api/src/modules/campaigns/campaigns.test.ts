@@ -122,6 +122,14 @@ describe('campaigns', () => {
       'Spring sale, Reader1',
       'Spring sale, Reader2',
     ]);
+    // Every message's links are tracked, including the first batch's, where each destination
+    // is new to the link table for every recipient at once.
+    for (const item of outbox.items) {
+      const body = ((await call('GET', `/api/v1/outbox/${item.id}`)).json() as { raw: string }).raw;
+      const itemHtml = (await simpleParser(body)).html as string;
+      expect(itemHtml, item.toEmail).toMatch(/href="http:\/\/herald\.test\/t\/c\//);
+      expect(itemHtml, item.toEmail).not.toContain('href="https://shop.example');
+    }
     const first = outbox.items.find((m) => m.toEmail === 'reader0@example.com')!;
     const raw = ((await call('GET', `/api/v1/outbox/${first.id}`)).json() as { raw: string }).raw;
     const parsed = await simpleParser(raw);

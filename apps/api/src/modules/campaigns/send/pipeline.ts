@@ -326,7 +326,7 @@ export function createSendPipeline(deps: PipelineDeps) {
     // the first time are added in one statement and only those messages rewritten again.
     const utmCache = utmCacheFor(campaign);
     const known = campaign.trackClicks ? knownLinksOf(campaign) : null;
-    const rewrite = (p: (typeof prepared)[number], unknown?: Set<string>) =>
+    const rewrite = (p: (typeof prepared)[number], onUnknown?: (destination: string) => void) =>
       rewriteLinks(
         p.parts.html,
         p.parts.text,
@@ -335,7 +335,7 @@ export function createSendPipeline(deps: PipelineDeps) {
           ? (destination) => {
               const linkId = known.get(destination);
               if (!linkId) {
-                unknown?.add(destination);
+                onUnknown?.(destination);
                 return null;
               }
               return `${deps.publicUrl}/t/c/${deps.tokens.sign('click', p.message.id, linkId)}`;
@@ -344,9 +344,13 @@ export function createSendPipeline(deps: PipelineDeps) {
       );
     const unknown = new Set<string>();
     const bodies = prepared.map((p) => {
-      const before = unknown.size;
-      const body = rewrite(p, unknown);
-      return { body, hasUnknown: unknown.size > before };
+      // Per message: several recipients of one batch share each new destination.
+      let hasUnknown = false;
+      const body = rewrite(p, (destination) => {
+        unknown.add(destination);
+        hasUnknown = true;
+      });
+      return { body, hasUnknown };
     });
     if (known && unknown.size > 0) {
       await addLinks(campaign, known, unknown);
