@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -72,9 +72,13 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const profile = process.env.PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`]
     : [];
-  const child = spawn(process.execPath, [...profile, MAIN, 'worker'], {
+  // WORKER_NODE_FLAGS=… passes V8/Node flags (e.g. --trace-gc) to the workers; with
+  // WORKER_STDOUT=file their stdout (where --trace-gc writes) goes there.
+  const flags = (process.env.WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const stdout = process.env.WORKER_STDOUT ? openSync(process.env.WORKER_STDOUT, 'a') : 'ignore';
+  const child = spawn(process.execPath, [...profile, ...flags, MAIN, 'worker'], {
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   });
   return new Promise((resolve, reject) => {
     let err = '';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from '../apps/api/src/config.js';
 
@@ -102,4 +103,33 @@ export async function smtpSource(port: number, messages: number, bytes: number):
   const [code] = (await once(source, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`smtp-source exited with ${String(code)}`);
   return (performance.now() - started) / 1000;
+}
+
+/** The built server (the bench scripts build it first), run as production runs it. */
+const MAIN = fileURLToPath(new URL('../apps/api/dist/main.js', import.meta.url));
+
+/** Starts `herald serve` as its own process; resolves once it listens. */
+export function startHeraldServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [MAIN, 'serve'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/herald: serving/.test(out)) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`herald exited with ${code}: ${out}`)));
+  });
+}
+
+/** SIGTERM, then wait for the process to finish its graceful shutdown. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
 }

@@ -8,37 +8,17 @@
  * acknowledged hit must be in the database. CONNECTIONS=… (default 100), SECONDS=… (default 10).
  * Budget (DESIGN.md §9): ≥ 10k req/s with p99 < 25 ms. Prints JSON.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createTrackingTokens } from '../apps/api/src/modules/tracking/tokens.js';
-import { freePort, freshDatabase } from './support.js';
+import { freePort, freshDatabase, startHeraldServer, stopProcess } from './support.js';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 2_000);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 100);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const MAIN = fileURLToPath(new URL('../apps/api/dist/main.js', import.meta.url));
-
-function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (/herald: serving/.test(out)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`herald exited with ${code}: ${out}`)));
-  });
-}
 
 async function load(url: string, paths: string[], expectStatus: number) {
   let next = 0;
@@ -82,7 +62,7 @@ async function main() {
     LOG_LEVEL: 'warn',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
   };
-  const server = await startServer(env);
+  const server = await startHeraldServer(env);
   const base = `http://127.0.0.1:${port}`;
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
@@ -201,9 +181,7 @@ async function main() {
     );
   } finally {
     await client.end();
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
+    await stopProcess(server);
     await database.drop();
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${prefix}*`);

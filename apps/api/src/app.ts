@@ -42,8 +42,18 @@ import { sendersRoutes } from './modules/senders/senders.routes.js';
 import { outboxRoutes } from './modules/outbox/outbox.routes.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { campaignsRoutes } from './modules/campaigns/campaigns.routes.js';
+import { flowsRoutes } from './modules/flows/flows.routes.js';
 import { realtimeRoutes } from './modules/realtime/realtime.routes.js';
 import { trackingRoutes } from './modules/tracking/tracking.routes.js';
+import {
+  eventIngestRoutes,
+  type IngestRoutesOptions,
+} from './modules/events/events.ingest.routes.js';
+import { eventsRoutes } from './modules/events/events.routes.js';
+import { writeKeysRoutes } from './modules/write-keys/write-keys.routes.js';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
+import { registerAuditTrail } from './modules/audit-log/audit-log.hooks.js';
+import { auditLogRoutes } from './modules/audit-log/audit-log.routes.js';
 import type { PubSub } from './platform/pubsub/pubsub.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
@@ -131,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       queue,
       rateLimiter,
       clock,
+      metrics,
       ...(deps.pubsub ? { pubsub: deps.pubsub } : {}),
     });
   // Buffered tracking hits are written before the process lets go of the database.
@@ -159,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // First hook: even a request refused by access control carries its id and gets a span.
   registerIdempotency(app, createIdempotencyRepo(database.db));
+  registerAuditTrail(app, services.auditLog);
   app.decorateRequest('span', undefined);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -243,6 +255,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             scheme: 'bearer',
             description: 'Access token from /auth/login, or an API key (hk_…)',
           },
+          writeKey: {
+            type: 'http',
+            scheme: 'basic',
+            description: 'Event API only: a write key (wk_…) as the username, empty password',
+          },
         },
       },
     },
@@ -270,17 +287,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async () => app.swagger(),
   );
 
+  const eventIngest: IngestRoutesOptions = {
+    events: services.events,
+    writeKeys: services.writeKeys,
+    authenticateBearer: (token) =>
+      token.startsWith('hk_') ? apiKeys.authenticate(token) : auth.authenticateAccessToken(token),
+    rateLimiter,
+    ratePerSecond: config.eventsRateLimitPerSecond,
+    publicUrl: config.publicUrl,
+  };
   await app.register(
     async (api) => {
       await api.register(authRoutes, { auth });
       await api.register(organizationsRoutes, { organizations });
       await api.register(apiKeysRoutes, { apiKeys });
+      await api.register(writeKeysRoutes, { writeKeys: services.writeKeys });
+      await api.register(auditLogRoutes, { auditLog: services.auditLog });
       await api.register(jobsRoutes, { jobs });
       // audience routes
       await api.register(contactsRoutes, { contacts });
       await api.register(listsRoutes, { lists });
       await api.register(fieldsRoutes, { fields });
       await api.register(suppressionsRoutes, { suppressions });
+      await api.register(eventsRoutes, { events: services.events });
+      await api.register(eventIngestRoutes, eventIngest);
       await api.register(segmentsRoutes, { segments });
       await api.register(importsRoutes, { imports });
       // content routes
@@ -290,6 +320,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(alertsRoutes, { alerts });
       // campaign routes
       await api.register(campaignsRoutes, { campaigns, stats: campaignStats, clock });
+      await api.register(flowsRoutes, {
+        flows: services.flows.service,
+        runs: services.flows.runs,
+        simulator: services.flows.simulator,
+      });
+      await api.register(webhooksRoutes, { webhooks: services.webhooks });
       await api.register(realtimeRoutes, {
         pubsub,
         authenticate: (token) =>
@@ -300,6 +336,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   );
+
+  // Segment's own paths, so an SDK pointed at Herald needs only its host changed.
+  await app.register(eventIngestRoutes, { ...eventIngest, segmentPaths: true, prefix: '/v1' });
 
   await app.register(trackingRoutes, { tracking, pipeline: services.pipeline });
 

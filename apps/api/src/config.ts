@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseAllowList } from './platform/outbound-http.js';
 
 /**
  * The only reader of process.env. Everything is validated at once, so an operator sees every
@@ -73,6 +74,31 @@ const EnvSchema = z.object({
   LOGIN_LIMIT_PER_IP: intFrom(100, 1),
   LOGIN_LIMIT_WINDOW_SECONDS: intFrom(15 * 60, 1),
   METRICS_ENABLED: booleanFrom(true),
+  EVENTS_RATE_LIMIT_PER_SECOND: intFrom(500, 0),
+  WORKER_METRICS_PORT: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(1).max(65535).optional(),
+  ),
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const entries = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      try {
+        parseAllowList(entries);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+      return entries;
+    }),
+  WEBHOOK_RETRY_DELAYS_MS: z
+    .string()
+    .default('0,5000,300000,1800000,7200000,18000000,36000000,36000000')
+    .transform((v) => v.split(',').map((s) => Number(s.trim())))
+    .pipe(z.array(z.number().int().min(0)).min(1)),
+  WEBHOOK_TIMEOUT_MS: intFrom(10_000, 100),
 });
 
 export type DeploymentMode = 'embedded' | 'scale-out';
@@ -124,6 +150,19 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly loginLimits: { perAccount: number; perIp: number; windowSeconds: number };
   readonly metricsEnabled: boolean;
+  /** Event API requests per second per write key or API key; 0 turns the limit off. (Default: 500, Segment's) */
+  readonly eventsRateLimitPerSecond: number;
+  /** `herald worker` serves /metrics and /health/live here; off when unset. (Default: off) */
+  readonly workerMetricsPort: number | undefined;
+  /** Outgoing webhooks (modules/webhooks) and other customer-given URLs (platform/outbound-http). */
+  readonly webhooks: {
+    /** Private hosts, addresses and CIDRs that may be called anyway. (Default: none) */
+    allowedHosts: readonly string[];
+    /** Wait before each attempt, the first included. (Default: 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) */
+    retryDelaysMs: readonly number[];
+    /** Per attempt. (Default: 10000) */
+    timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -228,5 +267,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowSeconds: v.LOGIN_LIMIT_WINDOW_SECONDS,
     },
     metricsEnabled: v.METRICS_ENABLED,
+    eventsRateLimitPerSecond: v.EVENTS_RATE_LIMIT_PER_SECOND,
+    workerMetricsPort: v.WORKER_METRICS_PORT,
+    webhooks: Object.freeze({
+      allowedHosts: Object.freeze(v.WEBHOOK_ALLOWED_HOSTS),
+      retryDelaysMs: Object.freeze(v.WEBHOOK_RETRY_DELAYS_MS),
+      timeoutMs: v.WEBHOOK_TIMEOUT_MS,
+    }),
   });
 }

@@ -29,6 +29,9 @@ describe('OpenAPI document', () => {
       if (route.url === '/api/v1/openapi.json') continue;
       // OpenAPI cannot describe a WebSocket (@fastify/websocket hides it); docs/ARCHITECTURE.md does.
       if (route.url === '/api/v1/realtime') continue;
+      // Segment's own paths (/v1/track, /v1/batch, analytics.js's /v1/t…) repeat the documented
+      // /api/v1 event API for SDKs that only let you change the host.
+      if (route.url.startsWith('/v1/')) continue;
       const path = route.url.replace(/:(\w+)/g, '{$1}');
       const op = doc.paths[path]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.url}`).toBeDefined();

@@ -12,6 +12,7 @@ import { createServices } from './services.js';
 import { createFailedJobsRepo } from './modules/jobs/failed-jobs.repo.js';
 import { systemClock } from './platform/clock.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
+import { startMetricsServer } from './platform/metrics-server.js';
 import { createBullmqQueue } from './platform/queue/bullmq.js';
 import { createPostgresQueue } from './platform/queue/postgres.js';
 import type { Queue } from './platform/queue/queue.js';
@@ -121,9 +122,27 @@ export async function startJobWorker(runtime: Runtime): Promise<() => Promise<vo
       .catch(() => undefined);
   const sweepTimer = setInterval(sweep, 60_000);
   sweepTimer.unref();
+  // Likewise for webhook deliveries whose next attempt is overdue because its job was lost.
+  const webhookSweep = () =>
+    queue
+      .enqueue('webhooks.sweep', {}, { jobId: `webhooks.sweep:${Math.floor(Date.now() / 60_000)}` })
+      .catch(() => undefined);
+  const webhookSweepTimer = setInterval(webhookSweep, 60_000);
+  webhookSweepTimer.unref();
+  // Flows: every minute, the repair sweep (overdue timers, runs whose step job was lost) and the
+  // periodic triggers (segment entries, date attributes); one worker per minute by job id.
+  const flowTicks = () => {
+    const minute = Math.floor(Date.now() / 60_000);
+    for (const name of ['flows.sweep', 'flows.triggers'] as const)
+      void queue.enqueue(name, {}, { jobId: `${name}:${minute}` }).catch(() => undefined);
+  };
+  const flowTimer = setInterval(flowTicks, 60_000);
+  flowTimer.unref();
   return async () => {
     clearInterval(timer);
     clearInterval(sweepTimer);
+    clearInterval(webhookSweepTimer);
+    clearInterval(flowTimer);
     await queue.stopWorker(config.shutdownTimeoutMs);
     await services.close();
   };
@@ -175,6 +194,14 @@ export async function startHerald(
     url = await app.listen({ host: config.host, port: config.port });
   }
   const stopWorker = options.worker === false ? undefined : await startJobWorker(runtime);
+  // A worker-only process has no HTTP API for Prometheus to scrape: it gets a port of its own.
+  const metricsServer =
+    options.http === false && config.metricsEnabled && config.workerMetricsPort !== undefined
+      ? await startMetricsServer(runtime.metrics, {
+          host: config.host,
+          port: config.workerMetricsPort,
+        })
+      : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -188,6 +215,7 @@ export async function startHerald(
         // connection that came back from a Redis restart must not hold the exit past that.
         await boundedWait(stopWorker?.(), config.shutdownTimeoutMs + 10_000);
         await boundedWait(runtime.queue.close(), 10_000);
+        await metricsServer?.close();
         await rateLimiter.close();
         await runtime.pubsub.close();
         redis?.disconnect();

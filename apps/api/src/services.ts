@@ -3,6 +3,9 @@ import type { Database } from './db/client.js';
 import { jobCatalog, type AppJobCatalog } from './jobs/catalog.js';
 import { createApiKeysRepo } from './modules/api-keys/api-keys.repo.js';
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
+import { createEventsService } from './modules/events/events.service.js';
+import { createWriteKeysRepo } from './modules/write-keys/write-keys.repo.js';
+import { createWriteKeysService } from './modules/write-keys/write-keys.service.js';
 import { createAuthRepo } from './modules/auth/auth.repo.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createAccessTokens } from './modules/auth/tokens.js';
@@ -38,7 +41,15 @@ import type { RateLimiter } from './platform/ratelimit/ratelimit.js';
 import { createMemoryPubSub } from './platform/pubsub/memory.js';
 import type { PubSub } from './platform/pubsub/pubsub.js';
 import { createCampaignModule } from './modules/campaigns/campaigns.module.js';
+import { createFlowsModule } from './modules/flows/flows.module.js';
 import { createListsRepo } from './modules/lists/lists.repo.js';
+import { createDomainEvents, type DomainEvents } from './platform/domain-events.js';
+import { createWebhookDelivery } from './modules/webhooks/webhooks.delivery.js';
+import { createWebhooksRepo } from './modules/webhooks/webhooks.repo.js';
+import { createWebhooksService } from './modules/webhooks/webhooks.service.js';
+import { createAuditLogRepo } from './modules/audit-log/audit-log.repo.js';
+import { createAuditLogService } from './modules/audit-log/audit-log.service.js';
+import type { Metrics } from './platform/metrics.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -49,6 +60,10 @@ export interface ServiceDeps {
   /** Realtime fan-out (campaign progress, engagement). (Default: in-process) */
   pubsub?: PubSub;
   clock: Clock;
+  /** What happened, for webhooks and flow triggers. (Default: a fresh in-process emitter) */
+  domainEvents?: DomainEvents;
+  /** Sends, tracking hits and ingested events are counted here when given. */
+  metrics?: Metrics;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -60,6 +75,15 @@ const DAY_MS = 24 * 3600 * 1000;
 export function createServices(deps: ServiceDeps) {
   const { config, secrets, database, queue, rateLimiter, clock } = deps;
   const pubsub = deps.pubsub ?? createMemoryPubSub();
+  const domainEvents =
+    deps.domainEvents ??
+    createDomainEvents((error, type) => {
+      // A listener's failure must not fail the change that was already committed.
+      process.stderr.write(
+        `${JSON.stringify({ level: 50, msg: 'domain event listener failed', type, err: String(error) })}\n`,
+      );
+    });
+  deps.metrics?.watchDomainEvents(domainEvents);
   const db = database.db;
   const authRepo = createAuthRepo(db);
   const organizationsRepo = createOrganizationsRepo(db);
@@ -83,7 +107,7 @@ export function createServices(deps: ServiceDeps) {
       : undefined;
   const outboxRepo = createOutboxRepo(db);
   const segments = createSegmentsService({ repo: createSegmentsRepo(db), clock });
-  const contacts = createContactsService({ db, clock, queue, segments });
+  const contacts = createContactsService({ db, clock, queue, segments, domainEvents });
   const templates = createTemplatesService({
     repo: createTemplatesRepo(db),
     clock,
@@ -114,10 +138,46 @@ export function createServices(deps: ServiceDeps) {
     hasList: (orgId, listId) => listsRepo.exists(orgId, listId),
     attributeKeys: (orgId) => templatesRepoForKeys.attributeKeys(orgId),
     organizationName: async (orgId) => (await organizationsRepo.find(orgId))?.name ?? '',
+    metrics: deps.metrics,
+    domainEvents,
+  });
+  // Outgoing webhooks listen to every domain event; each services instance has its own listener.
+  const webhooksRepo = createWebhooksRepo(db);
+  const webhookSecrets = createSecretBox(secrets.encryptionKey, secrets.previousEncryptionKeys);
+  const webhookDelivery = createWebhookDelivery({
+    repo: webhooksRepo,
+    secrets: webhookSecrets,
+    queue,
+    clock,
+    settings: config.webhooks,
+  });
+  domainEvents.listen((orgId, type, data) => webhookDelivery.dispatch(orgId, type, data));
+  // Flow triggers listen to domain events too (registered inside the module).
+  const flowsModule = createFlowsModule({
+    db,
+    config,
+    clock,
+    queue,
+    domainEvents,
+    segments,
+    contacts,
+    templates,
+    senders,
+    pipeline: campaignModule.pipeline,
   });
   return {
     pubsub,
+    domainEvents,
+    webhookDelivery,
+    webhooks: createWebhooksService({
+      repo: webhooksRepo,
+      delivery: webhookDelivery,
+      secrets: webhookSecrets,
+      clock,
+      allowedHosts: config.webhooks.allowedHosts,
+    }),
     ...campaignModule,
+    flows: flowsModule,
     auth: createAuthService({
       config,
       clock,
@@ -128,6 +188,9 @@ export function createServices(deps: ServiceDeps) {
       onOrganizationCreated,
     }),
     apiKeys: createApiKeysService({ repo: createApiKeysRepo(db), clock }),
+    writeKeys: createWriteKeysService({ repo: createWriteKeysRepo(db), clock }),
+    events: createEventsService({ db, clock, domainEvents }),
+    auditLog: createAuditLogService({ repo: createAuditLogRepo(db), clock }),
     organizations: createOrganizationsService({
       config,
       clock,
@@ -142,7 +205,7 @@ export function createServices(deps: ServiceDeps) {
     senders,
     outbox: createOutboxService({ repo: outboxRepo }),
     alerts: createAlertsService({ repo: createAlertsRepo(db), clock }),
-    lists: createListsService({ db, clock }),
+    lists: createListsService({ db, clock, domainEvents }),
     fields: createFieldsService({ db, clock }),
     suppressions: createSuppressionsService({ db, clock }),
     imports: createImportsService({
@@ -153,6 +216,7 @@ export function createServices(deps: ServiceDeps) {
       queue,
       uploadDir: config.uploadDir,
       chunkRows: config.importChunkRows,
+      domainEvents,
     }),
     maintenance: {
       // Expired rows are kept a while so a late refresh still reads as "expired", not "unknown".

@@ -257,8 +257,8 @@ describe('dashboard', () => {
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: /Flows/ })
       .click();
-    await page.getByText('Automations that react to what people do').waitFor();
-    await shot('14-coming-soon-flows');
+    await page.getByText('No flows yet').waitFor();
+    await shot('14-flows-empty');
 
     await page.getByRole('button', { name: /Switch organization/ }).click();
     await page.getByRole('menuitem', { name: /Lovelace Analytics/ }).waitFor();

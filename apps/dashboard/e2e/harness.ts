@@ -83,12 +83,21 @@ export interface TestHerald {
   close(): Promise<void>;
 }
 
-/** A Herald on a random port with its own data directory, removed on close. */
-export async function startTestHerald(): Promise<TestHerald> {
+/**
+ * A Herald on a random port with its own data directory, removed on close. `env` adds
+ * configuration (e.g. WEBHOOK_ALLOWED_HOSTS for a receiver on loopback).
+ */
+export async function startTestHerald(env: Record<string, string> = {}): Promise<TestHerald> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const dataDir = await mkdtemp(join(tmpdir(), 'herald-e2e-'));
   const herald = await startHerald(
-    loadConfig({ HERALD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+    loadConfig({
+      HERALD_DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      ...env,
+    }),
   );
   return {
     herald,

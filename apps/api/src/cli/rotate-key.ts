@@ -31,7 +31,12 @@ export async function runRotateKeyCommand(
       rateLimiter: createMemoryRateLimiter(systemClock),
       clock: systemClock,
     });
-    const result = await services.senders.resealSecrets();
+    const senderResult = await services.senders.resealSecrets();
+    const webhookResult = await services.webhooks.resealSecrets();
+    const result = {
+      resealed: senderResult.resealed + webhookResult.resealed,
+      checked: senderResult.checked + webhookResult.checked,
+    };
     out(
       `Re-sealed ${result.resealed} of ${result.checked} stored credentials with the current key.`,
     );

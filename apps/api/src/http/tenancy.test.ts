@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
-import { alerts, failedJobs, imports, outboxMessages } from '../db/schema/index.js';
+import {
+  alerts,
+  failedJobs,
+  imports,
+  outboxMessages,
+  webhookDeliveries,
+} from '../db/schema/index.js';
 import { createTestApp, type Session, type TestApp } from '../test/harness.js';
 import { ROLES, roleAtLeast, type RouteEntry } from './access.js';
 
@@ -64,6 +70,24 @@ const fixtures: Record<string, FixtureFactory> = {
       params: { id: key.id },
       intact: async () =>
         (await t.call(key.key, { method: 'GET', url: '/api/v1/me' })).statusCode === 200,
+    };
+  },
+  '/api/v1/write-keys/:id': async (t, owner) => {
+    const res = await t.call(owner.accessToken, {
+      method: 'POST',
+      url: '/api/v1/write-keys',
+      payload: { name: 'Fixture source' },
+    });
+    const { id } = res.json() as { id: string };
+    return {
+      params: { id },
+      intact: async () => {
+        const list = await t.call(owner.accessToken, {
+          method: 'GET',
+          url: '/api/v1/write-keys?limit=200',
+        });
+        return (list.json() as { items: { id: string }[] }).items.some((k) => k.id === id);
+      },
     };
   },
   '/api/v1/jobs/failed/:id': failedJobFixture,
@@ -161,6 +185,26 @@ const fixtures: Record<string, FixtureFactory> = {
           .statusCode === 200,
     };
   },
+  '/api/v1/webhooks/:id': (t, owner) => webhookFixture(t, owner, { description: 'Hijacked' }),
+  '/api/v1/webhooks/:id/secret': webhookFixture,
+  '/api/v1/webhooks/:id/rotate-secret': webhookFixture,
+  '/api/v1/webhooks/:id/test': (t, owner) =>
+    webhookFixture(t, owner, { eventType: 'contact.created' }),
+  '/api/v1/webhooks/:id/deliveries': webhookFixture,
+  '/api/v1/webhooks/:id/deliveries/:deliveryId': webhookFixture,
+  '/api/v1/webhooks/:id/deliveries/:deliveryId/replay': webhookFixture,
+  '/api/v1/flows/:id': (t, owner) => flowFixture(t, owner, { name: 'Hijacked' }),
+  '/api/v1/flows/:id/validate': (t, owner) => flowFixture(t, owner, {}),
+  '/api/v1/flows/:id/publish': flowFixture,
+  '/api/v1/flows/:id/activate': flowFixture,
+  '/api/v1/flows/:id/deactivate': flowFixture,
+  '/api/v1/flows/:id/versions': flowFixture,
+  '/api/v1/flows/:id/versions/:version': flowFixture,
+  '/api/v1/flows/:id/enroll': (t, owner) => flowFixture(t, owner, 'contact'),
+  '/api/v1/flows/:id/stats': flowFixture,
+  '/api/v1/flows/:id/runs': flowFixture,
+  '/api/v1/flows/:id/simulate': (t, owner) => flowFixture(t, owner, 'contact'),
+  '/api/v1/flow-runs/:id': (t, owner) => flowFixture(t, owner, undefined, 'run'),
   '/api/v1/alerts/:id/resolve': async (t, owner) => {
     const id = uuidv7();
     await t.database.db.insert(alerts).values({
@@ -183,6 +227,99 @@ const fixtures: Record<string, FixtureFactory> = {
     };
   },
 };
+
+/** An active flow (version 1) with one run; `id` is the flow's, or the run's for `as: 'run'`. */
+async function flowFixture(
+  t: TestApp,
+  owner: Session,
+  body?: object | 'contact',
+  as: 'flow' | 'run' = 'flow',
+): Promise<Fixture> {
+  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    t.call(owner.accessToken, { method, url, ...(payload ? { payload } : {}) });
+  const contact = (
+    await call('POST', '/api/v1/contacts', { email: `flow-${uuidv7()}@example.com` })
+  ).json() as { id: string };
+  const definition = {
+    nodes: [
+      { id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, config: { type: 'manual' } },
+      { id: 'end', type: 'exit', position: { x: 0, y: 100 }, config: {} },
+    ],
+    edges: [{ id: 'e1', source: 'trigger', target: 'end' }],
+  };
+  const { id } = (
+    await call('POST', '/api/v1/flows', { name: 'Fixture flow', definition })
+  ).json() as {
+    id: string;
+  };
+  await call('POST', `/api/v1/flows/${id}/activate`);
+  const enrolled = (
+    await call('POST', `/api/v1/flows/${id}/enroll`, { contactId: contact.id })
+  ).json() as { runs: { id: string }[] };
+  const runId = enrolled.runs[0]!.id;
+  return {
+    params: { id: as === 'run' ? runId : id, version: '1' },
+    body: body === 'contact' ? { contactId: contact.id } : body,
+    intact: async () => {
+      const flow = (await call('GET', `/api/v1/flows/${id}`)).json() as {
+        name: string;
+        status: string;
+        publishedVersion: number;
+      };
+      const runs = (await call('GET', `/api/v1/flows/${id}/runs`)).json() as { items: unknown[] };
+      return (
+        flow.name === 'Fixture flow' &&
+        flow.status === 'active' &&
+        flow.publishedVersion === 1 &&
+        runs.items.length === 1
+      );
+    },
+  };
+}
+
+/** An endpoint with one dead delivery; any change by another organization shows. */
+async function webhookFixture(t: TestApp, owner: Session, body?: object): Promise<Fixture> {
+  const res = await t.call(owner.accessToken, {
+    method: 'POST',
+    url: '/api/v1/webhooks',
+    payload: { url: 'https://hooks.example.com/fixture', eventTypes: ['contact.created'] },
+  });
+  const { id, secret } = res.json() as { id: string; secret: string };
+  const deliveryId = uuidv7();
+  await t.database.db.insert(webhookDeliveries).values({
+    id: deliveryId,
+    orgId: owner.organization.id,
+    endpointId: id,
+    eventId: `msg_${deliveryId}`,
+    eventType: 'contact.created',
+    payload: { type: 'contact.created', timestamp: new Date().toISOString(), data: {} },
+    status: 'dead',
+    attempts: 8,
+  });
+  const get = (url: string) => t.call(owner.accessToken, { method: 'GET', url });
+  return {
+    params: { id, deliveryId },
+    body,
+    intact: async () => {
+      const endpoint = (await get(`/api/v1/webhooks/${id}`)).json() as {
+        description: string | null;
+      };
+      const stored = (await get(`/api/v1/webhooks/${id}/secret`)).json() as { secret: string };
+      const delivery = (await get(`/api/v1/webhooks/${id}/deliveries/${deliveryId}`)).json() as {
+        attempts: unknown[];
+        status: string;
+      };
+      const log = (await get(`/api/v1/webhooks/${id}/deliveries`)).json() as { items: unknown[] };
+      return (
+        endpoint.description === null &&
+        stored.secret === secret &&
+        delivery.status === 'dead' &&
+        delivery.attempts.length === 0 &&
+        log.items.length === 1
+      );
+    },
+  };
+}
 
 async function templateFixture(
   t: TestApp,

@@ -71,6 +71,62 @@ export const jobCatalog = {
     attempts: 10,
     backoff: { delayMs: 2_000, maxDelayMs: 60_000 },
   },
+  // webhook jobs
+  /**
+   * The next attempt of one webhook delivery. HTTP failures are not job failures: the delivery
+   * keeps its own schedule (WEBHOOK_RETRY_DELAYS_MS); these attempts cover a database hiccup.
+   */
+  'webhooks.deliver': {
+    queue: 'webhooks',
+    payload: z.object({ deliveryId: z.uuid(), orgId: z.uuid() }),
+    attempts: 3,
+    backoff: { delayMs: 5_000 },
+  },
+  /** Re-enqueues webhook deliveries whose attempt is overdue because their job was lost. */
+  'webhooks.sweep': {
+    queue: 'maintenance',
+    payload: z.object({}),
+    attempts: 2,
+    backoff: { delayMs: 10_000 },
+  },
+  // flow jobs
+  /** One step visit of one flow run; job id `${runId}:${stepId}:${visit}` (see flow-engine.ts). */
+  'flows.step': {
+    queue: 'flows',
+    payload: z.object({
+      orgId: z.uuid(),
+      runId: z.uuid(),
+      stepId: z.string().min(1).max(64),
+      visit: z.number().int().min(1),
+    }),
+    attempts: 5,
+    backoff: { delayMs: 5_000, maxDelayMs: 300_000 },
+  },
+  /** Every minute: re-enqueues flow runs whose timer passed or that stopped moving (lost jobs). */
+  'flows.sweep': {
+    queue: 'maintenance',
+    payload: z.object({}),
+    attempts: 2,
+    backoff: { delayMs: 10_000 },
+  },
+  /** Every minute: segment entries into segment-triggered flows; schedules date triggers. */
+  'flows.triggers': {
+    queue: 'maintenance',
+    payload: z.object({}),
+    attempts: 2,
+    backoff: { delayMs: 10_000 },
+  },
+  /** One date-attribute flow's enrolments for one local day, at its time of day. */
+  'flows.dates': {
+    queue: 'flows',
+    payload: z.object({
+      orgId: z.uuid(),
+      flowId: z.uuid(),
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    }),
+    attempts: 3,
+    backoff: { delayMs: 30_000 },
+  },
 } satisfies JobCatalog;
 
 export type AppJobCatalog = typeof jobCatalog;

@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DomainEvents } from './domain-events.js';
+import type { SmtpResult } from './mail/smtp-client.js';
 import type { JobOutcome, QueueCounts } from './queue/queue.js';
 
 /**
@@ -30,6 +32,27 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  // Sender ids, not names: a label must not change when someone renames a sender.
+  const messagesTotal = new Counter({
+    name: 'herald_messages_total',
+    help: 'Campaign and flow messages handed to a sender, by sender and outcome (sent | retry | failed)',
+    labelNames: ['sender_id', 'outcome'] as const,
+    registers: [registry],
+  });
+  const trackingHits = new Counter({
+    name: 'herald_tracking_hits_total',
+    help: 'Recorded opens, clicks and unsubscribes; machine="true" for privacy proxies and link scanners',
+    labelNames: ['type', 'machine'] as const,
+    registers: [registry],
+  });
+  const eventsIngested = new Counter({
+    name: 'herald_events_ingested_total',
+    help: 'Contact events stored from the event API (retries of a messageId count once)',
+    registers: [registry],
+  });
+
+  const watchedEmitters = new WeakSet<DomainEvents>();
+
   let queueCounts: (() => Promise<QueueCounts[]>) | undefined;
   new Gauge({
     name: 'herald_queue_jobs',
@@ -60,6 +83,27 @@ export function createMetrics() {
     },
     watchQueue(counts: () => Promise<QueueCounts[]>) {
       queueCounts = counts;
+    },
+    /** One sender's results for a batch (the send pipeline). */
+    recordSends(senderId: string, results: readonly SmtpResult[]) {
+      const counts = new Map<string, number>();
+      for (const r of results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+      for (const [outcome, n] of counts) messagesTotal.inc({ sender_id: senderId, outcome }, n);
+    },
+    /** A tracking hit after its group commit: counted only once it cannot be lost. */
+    recordTrackingHit(hit: { type: string; isMachine: boolean }) {
+      trackingHits.inc({ type: hit.type, machine: String(hit.isMachine) });
+    },
+    /**
+     * Counts what other modules announce as domain events. An emitter shared by the API and the
+     * worker of one process is listened to once, so nothing is counted twice.
+     */
+    watchDomainEvents(events: DomainEvents) {
+      if (watchedEmitters.has(events)) return;
+      watchedEmitters.add(events);
+      events.listen((_orgId, type) => {
+        if (type === 'event.tracked') eventsIngested.inc();
+      });
     },
   };
 }

@@ -2,13 +2,17 @@ import { lazy } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout, type RouteHandle } from '../components/layout/app-layout';
 import { ApiKeysPage } from '../features/api-keys/components/api-keys-page';
+import { AuditLogPage } from '../features/audit-log/components/audit-log-page';
 import { CampaignsPage } from '../features/campaigns/components/campaigns-page';
 import { LoginPage } from '../features/auth/components/login-page';
 import { RegisterPage } from '../features/auth/components/register-page';
 import { ComingSoonPage } from '../features/coming-soon/components/coming-soon-page';
 import { ContactPage } from '../features/contacts/components/contact-page';
 import { ContactsPage } from '../features/contacts/components/contacts-page';
+import { EventsPage } from '../features/events/components/events-page';
 import { FieldsPage } from '../features/fields/components/fields-page';
+import { FlowPage } from '../features/flows/components/flow-page';
+import { FlowsPage } from '../features/flows/components/flows-page';
 import { ImportPage } from '../features/imports/components/import-page';
 import { ImportWizardPage } from '../features/imports/components/import-wizard-page';
 import { InvitePage } from '../features/invitations/components/invite-page';
@@ -23,6 +27,10 @@ import { OutboxPage } from '../features/outbox/components/outbox-page';
 import { SendersPage } from '../features/senders/components/senders-page';
 import { TemplateEditorPage } from '../features/templates/components/template-editor-page';
 import { TemplatesPage } from '../features/templates/components/templates-page';
+import { DeliveryPage } from '../features/webhooks/components/delivery-page';
+import { WebhookPage } from '../features/webhooks/components/webhook-page';
+import { WebhooksPage } from '../features/webhooks/components/webhooks-page';
+import { WriteKeysPage } from '../features/write-keys/components/write-keys-page';
 import { NotFoundPage } from './not-found-page';
 
 // Recharts is the heaviest dependency: the screens with charts load on demand, and so does the
@@ -33,7 +41,8 @@ const CampaignWizardPage = lazy(
   () => import('../features/campaigns/components/campaign-wizard-page'),
 );
 
-const SOON = ['flows'] as const;
+// Features still to come get a preview page here (see coming-soon-features.ts).
+const SOON: string[] = [];
 const WIDE: RouteHandle = { isWide: true };
 
 export const router = createBrowserRouter([
@@ -62,6 +71,11 @@ export const router = createBrowserRouter([
       { path: 'campaigns/new', element: <CampaignWizardPage />, handle: WIDE },
       { path: 'campaigns/:id', element: <CampaignPage /> },
       { path: 'campaigns/:id/edit', element: <CampaignWizardPage />, handle: WIDE },
+      { path: 'flows', element: <FlowsPage /> },
+      { path: 'flows/:id', element: <FlowPage tab="builder" />, handle: WIDE },
+      { path: 'flows/:id/runs', element: <FlowPage tab="runs" />, handle: WIDE },
+      { path: 'flows/:id/runs/:runId', element: <FlowPage tab="runs" />, handle: WIDE },
+      { path: 'events', element: <EventsPage /> },
       { path: 'senders', element: <SendersPage /> },
       { path: 'senders/outbox', element: <OutboxPage /> },
       { path: 'senders/outbox/:id', element: <OutboxMessagePage /> },
@@ -70,6 +84,11 @@ export const router = createBrowserRouter([
       { path: 'settings/members', element: <MembersPage /> },
       { path: 'settings/fields', element: <FieldsPage /> },
       { path: 'settings/api-keys', element: <ApiKeysPage /> },
+      { path: 'settings/write-keys', element: <WriteKeysPage /> },
+      { path: 'settings/audit-log', element: <AuditLogPage /> },
+      { path: 'settings/webhooks', element: <WebhooksPage /> },
+      { path: 'settings/webhooks/:id', element: <WebhookPage /> },
+      { path: 'settings/webhooks/:id/deliveries/:deliveryId', element: <DeliveryPage /> },
       { path: 'system', element: <Navigate to="/system/queues" replace /> },
       { path: 'system/queues', element: <QueuesPage /> },
       { path: '*', element: <NotFoundPage /> },

@@ -966,6 +966,217 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/write-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Active write keys (event API sources) of the organization
+         * @description Requires the **admin** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description First characters of the key, to tell keys apart */
+                                prefix: string;
+                                lastUsedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a write key for the event API; the key itself is returned only in this response. A write key can only send events (identify, track, batch…), so it may ship in a browser or app.
+         * @description Requires the **admin** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description First characters of the key, to tell keys apart */
+                            prefix: string;
+                            lastUsedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            key: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/write-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a write key; events sent with it are refused (401) at once
+         * @description Requires the **admin** role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who changed what in the organization (campaigns started or cancelled, members and roles, API keys, senders, exports, erasures), newest first
+         * @description Requires the **admin** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                    /** @description An action or an area (campaign, member, api_key, sender, contact, contacts); repeat for several */
+                    action?: string | string[];
+                    actorType?: "user" | "apiKey" | "system";
+                    /** @description Only what this user or API key did */
+                    actorId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description What happened: campaign.started, campaign.scheduled, campaign.paused, campaign.resumed, campaign.cancelled, member.invited, member.invitation_revoked, member.role_changed, member.removed, api_key.created, api_key.revoked, sender.created, sender.updated, sender.deleted, contacts.exported, contact.erased */
+                                action: string;
+                                actor: {
+                                    /** @enum {string} */
+                                    type: "user" | "apiKey" | "system";
+                                    /** @description The user or API key; null for Herald itself */
+                                    id: string | null;
+                                    /** @description The user's email or the API key's name at the time */
+                                    label: string;
+                                };
+                                target: {
+                                    /** @description campaign, member, invitation, api_key, sender or contact */
+                                    type: string;
+                                    id: string | null;
+                                    /** @description Its name or email at the time; never a contact's personal data */
+                                    label: string | null;
+                                } | null;
+                                /** @description e.g. the new role, with `before` holding the previous one */
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                ip: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/queues": {
         parameters: {
             query?: never;
@@ -1199,6 +1410,8 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 email: string;
+                                /** @description The event API userId of this contact */
+                                externalId: string | null;
                                 firstName: string | null;
                                 lastName: string | null;
                                 phone: string | null;
@@ -1237,6 +1450,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Your own product's id for this person (the event API's userId); unique per organization, null clears it */
+                        externalId?: string | null;
                         firstName?: string | null;
                         lastName?: string | null;
                         phone?: string | null;
@@ -1267,6 +1482,8 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             email: string;
+                            /** @description The event API userId of this contact */
+                            externalId: string | null;
                             firstName: string | null;
                             lastName: string | null;
                             phone: string | null;
@@ -1296,6 +1513,8 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             email: string;
+                            /** @description The event API userId of this contact */
+                            externalId: string | null;
                             firstName: string | null;
                             lastName: string | null;
                             phone: string | null;
@@ -1475,6 +1694,8 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             email: string;
+                            /** @description The event API userId of this contact */
+                            externalId: string | null;
                             firstName: string | null;
                             lastName: string | null;
                             phone: string | null;
@@ -1540,6 +1761,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Your own product's id for this person (the event API's userId); unique per organization, null clears it */
+                        externalId?: string | null;
                         firstName?: string | null;
                         lastName?: string | null;
                         phone?: string | null;
@@ -1570,6 +1793,8 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             email: string;
+                            /** @description The event API userId of this contact */
+                            externalId: string | null;
                             firstName: string | null;
                             lastName: string | null;
                             phone: string | null;
@@ -1684,6 +1909,8 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 email: string;
+                                /** @description The event API userId of this contact */
+                                externalId: string | null;
                                 firstName: string | null;
                                 lastName: string | null;
                                 phone: string | null;
@@ -2418,6 +2645,1473 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent events from the event API, newest first (the event explorer)
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                    /** @description Exactly this event name */
+                    name?: string;
+                    type?: "identify" | "track" | "page" | "screen" | "group" | "alias";
+                    /** @description Only this contact's events */
+                    contactId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                type: "identify" | "track" | "page" | "screen" | "group" | "alias";
+                                /** @description The event name (track) or page/screen name */
+                                name: string | null;
+                                messageId: string;
+                                userId: string | null;
+                                /** @description The anonymousId sent; for an alias, its previousId */
+                                anonymousId: string | null;
+                                /** @description Null until the event can be tied to a contact */
+                                contactId: string | null;
+                                contactEmail: string | null;
+                                /** @description track/page/screen properties; identify traits; group traits with groupId */
+                                properties: {
+                                    [key: string]: unknown;
+                                };
+                                context: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                occurredAt: string;
+                                /** Format: date-time */
+                                receivedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one identify message (Segment spec)
+         * @description Auth: HTTP Basic with the write key as username and an empty password (as Segment SDKs send it), or `Authorization: Bearer <API key>` (editor role). Idempotent on messageId. Limits: 32 KB per message, 500 KB per batch request (413 beyond); gzip bodies are accepted. Answered 400 with the reasons when the message is malformed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type?: "identify";
+                        /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                        messageId?: string;
+                        /** @description Your id of the user; matched to contacts.externalId */
+                        userId?: (string | number) | null;
+                        /** @description A device or visitor id, for events before identify */
+                        anonymousId?: (string | number) | null;
+                        /** @description Segment context; context.traits.email identifies the contact of any message */
+                        context?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description When it happened (default: when received) */
+                        timestamp?: string | null;
+                        /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                        originalTimestamp?: string | null;
+                        sentAt?: string | null;
+                        /** @description Accepted and ignored */
+                        integrations?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description email finds (or creates) the contact; firstName / first_name, lastName / last_name, name, phone and timezone update it; every other trait goes into its attributes (null removes one). An existing contact keeps its email. */
+                        traits?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The write key, for clients that cannot send headers (analytics.js) */
+                        writeKey?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @description Messages taken, including retries of messages already stored (kept once) */
+                            accepted: number;
+                            /** @description Malformed messages, each with its reasons; nothing of them was stored */
+                            rejected: {
+                                /** @description Position in the batch */
+                                index: number;
+                                messageId?: string;
+                                errors: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description The message is malformed; errors name each problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unknown, revoked or missing write key (or API key) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is over the limit (32 KB for one message, 500 KB for a batch); nothing was stored */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests for this key; retry after the Retry-After header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one track message (Segment spec)
+         * @description Auth: HTTP Basic with the write key as username and an empty password (as Segment SDKs send it), or `Authorization: Bearer <API key>` (editor role). Idempotent on messageId. Limits: 32 KB per message, 500 KB per batch request (413 beyond); gzip bodies are accepted. Answered 400 with the reasons when the message is malformed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type?: "track";
+                        /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                        messageId?: string;
+                        /** @description Your id of the user; matched to contacts.externalId */
+                        userId?: (string | number) | null;
+                        /** @description A device or visitor id, for events before identify */
+                        anonymousId?: (string | number) | null;
+                        /** @description Segment context; context.traits.email identifies the contact of any message */
+                        context?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description When it happened (default: when received) */
+                        timestamp?: string | null;
+                        /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                        originalTimestamp?: string | null;
+                        sentAt?: string | null;
+                        /** @description Accepted and ignored */
+                        integrations?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The event name, e.g. Order Completed */
+                        event: string;
+                        /** @description properties.email identifies the contact too */
+                        properties?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The write key, for clients that cannot send headers (analytics.js) */
+                        writeKey?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @description Messages taken, including retries of messages already stored (kept once) */
+                            accepted: number;
+                            /** @description Malformed messages, each with its reasons; nothing of them was stored */
+                            rejected: {
+                                /** @description Position in the batch */
+                                index: number;
+                                messageId?: string;
+                                errors: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description The message is malformed; errors name each problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unknown, revoked or missing write key (or API key) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is over the limit (32 KB for one message, 500 KB for a batch); nothing was stored */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests for this key; retry after the Retry-After header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one page message (Segment spec)
+         * @description Auth: HTTP Basic with the write key as username and an empty password (as Segment SDKs send it), or `Authorization: Bearer <API key>` (editor role). Idempotent on messageId. Limits: 32 KB per message, 500 KB per batch request (413 beyond); gzip bodies are accepted. Answered 400 with the reasons when the message is malformed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type?: "page";
+                        /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                        messageId?: string;
+                        /** @description Your id of the user; matched to contacts.externalId */
+                        userId?: (string | number) | null;
+                        /** @description A device or visitor id, for events before identify */
+                        anonymousId?: (string | number) | null;
+                        /** @description Segment context; context.traits.email identifies the contact of any message */
+                        context?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description When it happened (default: when received) */
+                        timestamp?: string | null;
+                        /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                        originalTimestamp?: string | null;
+                        sentAt?: string | null;
+                        /** @description Accepted and ignored */
+                        integrations?: {
+                            [key: string]: unknown;
+                        } | null;
+                        name?: string | null;
+                        category?: string | null;
+                        properties?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The write key, for clients that cannot send headers (analytics.js) */
+                        writeKey?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @description Messages taken, including retries of messages already stored (kept once) */
+                            accepted: number;
+                            /** @description Malformed messages, each with its reasons; nothing of them was stored */
+                            rejected: {
+                                /** @description Position in the batch */
+                                index: number;
+                                messageId?: string;
+                                errors: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description The message is malformed; errors name each problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unknown, revoked or missing write key (or API key) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is over the limit (32 KB for one message, 500 KB for a batch); nothing was stored */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests for this key; retry after the Retry-After header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/screen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one screen message (Segment spec)
+         * @description Auth: HTTP Basic with the write key as username and an empty password (as Segment SDKs send it), or `Authorization: Bearer <API key>` (editor role). Idempotent on messageId. Limits: 32 KB per message, 500 KB per batch request (413 beyond); gzip bodies are accepted. Answered 400 with the reasons when the message is malformed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type?: "screen";
+                        /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                        messageId?: string;
+                        /** @description Your id of the user; matched to contacts.externalId */
+                        userId?: (string | number) | null;
+                        /** @description A device or visitor id, for events before identify */
+                        anonymousId?: (string | number) | null;
+                        /** @description Segment context; context.traits.email identifies the contact of any message */
+                        context?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description When it happened (default: when received) */
+                        timestamp?: string | null;
+                        /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                        originalTimestamp?: string | null;
+                        sentAt?: string | null;
+                        /** @description Accepted and ignored */
+                        integrations?: {
+                            [key: string]: unknown;
+                        } | null;
+                        name?: string | null;
+                        properties?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The write key, for clients that cannot send headers (analytics.js) */
+                        writeKey?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @description Messages taken, including retries of messages already stored (kept once) */
+                            accepted: number;
+                            /** @description Malformed messages, each with its reasons; nothing of them was stored */
+                            rejected: {
+                                /** @description Position in the batch */
+                                index: number;
+                                messageId?: string;
+                                errors: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description The message is malformed; errors name each problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unknown, revoked or missing write key (or API key) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is over the limit (32 KB for one message, 500 KB for a batch); nothing was stored */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests for this key; retry after the Retry-After header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one group message (Segment spec)
+         * @description Auth: HTTP Basic with the write key as username and an empty password (as Segment SDKs send it), or `Authorization: Bearer <API key>` (editor role). Idempotent on messageId. Limits: 32 KB per message, 500 KB per batch request (413 beyond); gzip bodies are accepted. Answered 400 with the reasons when the message is malformed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type?: "group";
+                        /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                        messageId?: string;
+                        /** @description Your id of the user; matched to contacts.externalId */
+                        userId?: (string | number) | null;
+                        /** @description A device or visitor id, for events before identify */
+                        anonymousId?: (string | number) | null;
+                        /** @description Segment context; context.traits.email identifies the contact of any message */
+                        context?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description When it happened (default: when received) */
+                        timestamp?: string | null;
+                        /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                        originalTimestamp?: string | null;
+                        sentAt?: string | null;
+                        /** @description Accepted and ignored */
+                        integrations?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The account or company */
+                        groupId: string | number;
+                        traits?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The write key, for clients that cannot send headers (analytics.js) */
+                        writeKey?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @description Messages taken, including retries of messages already stored (kept once) */
+                            accepted: number;
+                            /** @description Malformed messages, each with its reasons; nothing of them was stored */
+                            rejected: {
+                                /** @description Position in the batch */
+                                index: number;
+                                messageId?: string;
+                                errors: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description The message is malformed; errors name each problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unknown, revoked or missing write key (or API key) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is over the limit (32 KB for one message, 500 KB for a batch); nothing was stored */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests for this key; retry after the Retry-After header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alias": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one alias message (Segment spec)
+         * @description Auth: HTTP Basic with the write key as username and an empty password (as Segment SDKs send it), or `Authorization: Bearer <API key>` (editor role). Idempotent on messageId. Limits: 32 KB per message, 500 KB per batch request (413 beyond); gzip bodies are accepted. Answered 400 with the reasons when the message is malformed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        type?: "alias";
+                        /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                        messageId?: string;
+                        /** @description The new id */
+                        userId: string | number;
+                        /** @description A device or visitor id, for events before identify */
+                        anonymousId?: (string | number) | null;
+                        /** @description Segment context; context.traits.email identifies the contact of any message */
+                        context?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description When it happened (default: when received) */
+                        timestamp?: string | null;
+                        /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                        originalTimestamp?: string | null;
+                        sentAt?: string | null;
+                        /** @description Accepted and ignored */
+                        integrations?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The former id (an anonymousId or an old userId) */
+                        previousId: string | number;
+                        /** @description The write key, for clients that cannot send headers (analytics.js) */
+                        writeKey?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @description Messages taken, including retries of messages already stored (kept once) */
+                            accepted: number;
+                            /** @description Malformed messages, each with its reasons; nothing of them was stored */
+                            rejected: {
+                                /** @description Position in the batch */
+                                index: number;
+                                messageId?: string;
+                                errors: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description The message is malformed; errors name each problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unknown, revoked or missing write key (or API key) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is over the limit (32 KB for one message, 500 KB for a batch); nothing was stored */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests for this key; retry after the Retry-After header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a batch of messages (Segment spec)
+         * @description Auth: HTTP Basic with the write key as username and an empty password (as Segment SDKs send it), or `Authorization: Bearer <API key>` (editor role). Idempotent on messageId. Limits: 32 KB per message, 500 KB per batch request (413 beyond); gzip bodies are accepted. Malformed messages are rejected one by one (index and reasons in `rejected`); the valid rest is stored.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Messages of any type (identify, track, page, screen, group, alias), each at most 32 KB */
+                        batch: (({
+                            /** @enum {string} */
+                            type: "identify";
+                            /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                            messageId?: string;
+                            /** @description Your id of the user; matched to contacts.externalId */
+                            userId?: (string | number) | null;
+                            /** @description A device or visitor id, for events before identify */
+                            anonymousId?: (string | number) | null;
+                            /** @description Segment context; context.traits.email identifies the contact of any message */
+                            context?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description When it happened (default: when received) */
+                            timestamp?: string | null;
+                            /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                            originalTimestamp?: string | null;
+                            sentAt?: string | null;
+                            /** @description Accepted and ignored */
+                            integrations?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description email finds (or creates) the contact; firstName / first_name, lastName / last_name, name, phone and timezone update it; every other trait goes into its attributes (null removes one). An existing contact keeps its email. */
+                            traits?: {
+                                [key: string]: unknown;
+                            } | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "track";
+                            /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                            messageId?: string;
+                            /** @description Your id of the user; matched to contacts.externalId */
+                            userId?: (string | number) | null;
+                            /** @description A device or visitor id, for events before identify */
+                            anonymousId?: (string | number) | null;
+                            /** @description Segment context; context.traits.email identifies the contact of any message */
+                            context?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description When it happened (default: when received) */
+                            timestamp?: string | null;
+                            /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                            originalTimestamp?: string | null;
+                            sentAt?: string | null;
+                            /** @description Accepted and ignored */
+                            integrations?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description The event name, e.g. Order Completed */
+                            event: string;
+                            /** @description properties.email identifies the contact too */
+                            properties?: {
+                                [key: string]: unknown;
+                            } | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "page";
+                            /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                            messageId?: string;
+                            /** @description Your id of the user; matched to contacts.externalId */
+                            userId?: (string | number) | null;
+                            /** @description A device or visitor id, for events before identify */
+                            anonymousId?: (string | number) | null;
+                            /** @description Segment context; context.traits.email identifies the contact of any message */
+                            context?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description When it happened (default: when received) */
+                            timestamp?: string | null;
+                            /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                            originalTimestamp?: string | null;
+                            sentAt?: string | null;
+                            /** @description Accepted and ignored */
+                            integrations?: {
+                                [key: string]: unknown;
+                            } | null;
+                            name?: string | null;
+                            category?: string | null;
+                            properties?: {
+                                [key: string]: unknown;
+                            } | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "screen";
+                            /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                            messageId?: string;
+                            /** @description Your id of the user; matched to contacts.externalId */
+                            userId?: (string | number) | null;
+                            /** @description A device or visitor id, for events before identify */
+                            anonymousId?: (string | number) | null;
+                            /** @description Segment context; context.traits.email identifies the contact of any message */
+                            context?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description When it happened (default: when received) */
+                            timestamp?: string | null;
+                            /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                            originalTimestamp?: string | null;
+                            sentAt?: string | null;
+                            /** @description Accepted and ignored */
+                            integrations?: {
+                                [key: string]: unknown;
+                            } | null;
+                            name?: string | null;
+                            properties?: {
+                                [key: string]: unknown;
+                            } | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "group";
+                            /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                            messageId?: string;
+                            /** @description Your id of the user; matched to contacts.externalId */
+                            userId?: (string | number) | null;
+                            /** @description A device or visitor id, for events before identify */
+                            anonymousId?: (string | number) | null;
+                            /** @description Segment context; context.traits.email identifies the contact of any message */
+                            context?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description When it happened (default: when received) */
+                            timestamp?: string | null;
+                            /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                            originalTimestamp?: string | null;
+                            sentAt?: string | null;
+                            /** @description Accepted and ignored */
+                            integrations?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description The account or company */
+                            groupId: string | number;
+                            traits?: {
+                                [key: string]: unknown;
+                            } | null;
+                        } & {
+                            [key: string]: unknown;
+                        }) | ({
+                            /** @enum {string} */
+                            type: "alias";
+                            /** @description Unique per message; a retry with the same messageId is stored once. Generated when missing (then retries are not recognised). */
+                            messageId?: string;
+                            /** @description The new id */
+                            userId: string | number;
+                            /** @description A device or visitor id, for events before identify */
+                            anonymousId?: (string | number) | null;
+                            /** @description Segment context; context.traits.email identifies the contact of any message */
+                            context?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description When it happened (default: when received) */
+                            timestamp?: string | null;
+                            /** @description The device's time; corrected for its clock skew with sentAt when timestamp is absent */
+                            originalTimestamp?: string | null;
+                            sentAt?: string | null;
+                            /** @description Accepted and ignored */
+                            integrations?: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description The former id (an anonymousId or an old userId) */
+                            previousId: string | number;
+                        } & {
+                            [key: string]: unknown;
+                        }))[];
+                        /** @description When the client sent the batch (skew correction) */
+                        sentAt?: string | null;
+                        /** @description Context for every message; their own context wins */
+                        context?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Accepted and ignored */
+                        integrations?: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description The write key, for clients that cannot send headers (analytics.js) */
+                        writeKey?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            success: true;
+                            /** @description Messages taken, including retries of messages already stored (kept once) */
+                            accepted: number;
+                            /** @description Malformed messages, each with its reasons; nothing of them was stored */
+                            rejected: {
+                                /** @description Position in the batch */
+                                index: number;
+                                messageId?: string;
+                                errors: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description The body is not a batch (bad JSON, no batch array) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Unknown, revoked or missing write key (or API key) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is over the limit (32 KB for one message, 500 KB for a batch); nothing was stored */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests for this key; retry after the Retry-After header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                            errors?: {
+                                path: string;
+                                message: string;
+                            }[];
+                            requestId?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -5050,6 +6744,15 @@ export interface paths {
                                     pending: number;
                                     percent: number;
                                 };
+                                /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                                engagement: {
+                                    opened: number;
+                                    clicked: number;
+                                    /** @description Opened (by people) ÷ sent, 0–1 */
+                                    openRate: number;
+                                    /** @description Clicked (by people) ÷ sent, 0–1 */
+                                    clickRate: number;
+                                };
                                 lastError: string | null;
                                 startedAt: string | null;
                                 finishedAt: string | null;
@@ -5209,6 +6912,15 @@ export interface paths {
                                 pending: number;
                                 percent: number;
                             };
+                            /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                            engagement: {
+                                opened: number;
+                                clicked: number;
+                                /** @description Opened (by people) ÷ sent, 0–1 */
+                                openRate: number;
+                                /** @description Clicked (by people) ÷ sent, 0–1 */
+                                clickRate: number;
+                            };
                             lastError: string | null;
                             startedAt: string | null;
                             finishedAt: string | null;
@@ -5317,6 +7029,15 @@ export interface paths {
                                 cancelled: number;
                                 pending: number;
                                 percent: number;
+                            };
+                            /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                            engagement: {
+                                opened: number;
+                                clicked: number;
+                                /** @description Opened (by people) ÷ sent, 0–1 */
+                                openRate: number;
+                                /** @description Clicked (by people) ÷ sent, 0–1 */
+                                clickRate: number;
                             };
                             lastError: string | null;
                             startedAt: string | null;
@@ -5504,6 +7225,15 @@ export interface paths {
                                 pending: number;
                                 percent: number;
                             };
+                            /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                            engagement: {
+                                opened: number;
+                                clicked: number;
+                                /** @description Opened (by people) ÷ sent, 0–1 */
+                                openRate: number;
+                                /** @description Clicked (by people) ÷ sent, 0–1 */
+                                clickRate: number;
+                            };
                             lastError: string | null;
                             startedAt: string | null;
                             finishedAt: string | null;
@@ -5677,6 +7407,15 @@ export interface paths {
                                 pending: number;
                                 percent: number;
                             };
+                            /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                            engagement: {
+                                opened: number;
+                                clicked: number;
+                                /** @description Opened (by people) ÷ sent, 0–1 */
+                                openRate: number;
+                                /** @description Clicked (by people) ÷ sent, 0–1 */
+                                clickRate: number;
+                            };
                             lastError: string | null;
                             startedAt: string | null;
                             finishedAt: string | null;
@@ -5787,6 +7526,15 @@ export interface paths {
                                 cancelled: number;
                                 pending: number;
                                 percent: number;
+                            };
+                            /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                            engagement: {
+                                opened: number;
+                                clicked: number;
+                                /** @description Opened (by people) ÷ sent, 0–1 */
+                                openRate: number;
+                                /** @description Clicked (by people) ÷ sent, 0–1 */
+                                clickRate: number;
                             };
                             lastError: string | null;
                             startedAt: string | null;
@@ -5899,6 +7647,15 @@ export interface paths {
                                 pending: number;
                                 percent: number;
                             };
+                            /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                            engagement: {
+                                opened: number;
+                                clicked: number;
+                                /** @description Opened (by people) ÷ sent, 0–1 */
+                                openRate: number;
+                                /** @description Clicked (by people) ÷ sent, 0–1 */
+                                clickRate: number;
+                            };
                             lastError: string | null;
                             startedAt: string | null;
                             finishedAt: string | null;
@@ -6009,6 +7766,15 @@ export interface paths {
                                 cancelled: number;
                                 pending: number;
                                 percent: number;
+                            };
+                            /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                            engagement: {
+                                opened: number;
+                                clicked: number;
+                                /** @description Opened (by people) ÷ sent, 0–1 */
+                                openRate: number;
+                                /** @description Clicked (by people) ÷ sent, 0–1 */
+                                clickRate: number;
                             };
                             lastError: string | null;
                             startedAt: string | null;
@@ -6121,6 +7887,15 @@ export interface paths {
                                 pending: number;
                                 percent: number;
                             };
+                            /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                            engagement: {
+                                opened: number;
+                                clicked: number;
+                                /** @description Opened (by people) ÷ sent, 0–1 */
+                                openRate: number;
+                                /** @description Clicked (by people) ÷ sent, 0–1 */
+                                clickRate: number;
+                            };
                             lastError: string | null;
                             startedAt: string | null;
                             finishedAt: string | null;
@@ -6231,6 +8006,15 @@ export interface paths {
                                 cancelled: number;
                                 pending: number;
                                 percent: number;
+                            };
+                            /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                            engagement: {
+                                opened: number;
+                                clicked: number;
+                                /** @description Opened (by people) ÷ sent, 0–1 */
+                                openRate: number;
+                                /** @description Clicked (by people) ÷ sent, 0–1 */
+                                clickRate: number;
                             };
                             lastError: string | null;
                             startedAt: string | null;
@@ -6349,6 +8133,15 @@ export interface paths {
                                 cancelled: number;
                                 pending: number;
                                 percent: number;
+                            };
+                            /** @description Unique opens and clicks by people, kept live; machine hits are in /stats */
+                            engagement: {
+                                opened: number;
+                                clicked: number;
+                                /** @description Opened (by people) ÷ sent, 0–1 */
+                                openRate: number;
+                                /** @description Clicked (by people) ÷ sent, 0–1 */
+                                clickRate: number;
                             };
                             lastError: string | null;
                             startedAt: string | null;
@@ -6586,6 +8379,1695 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Flows, newest first
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                    status?: "draft" | "active" | "inactive";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                description: string | null;
+                                /** @enum {string} */
+                                status: "draft" | "active" | "inactive";
+                                /** @description The version new runs start on */
+                                publishedVersion: number | null;
+                                /** @description The published version’s trigger config */
+                                trigger: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a flow (a draft; without a definition it starts with a manual trigger)
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        description?: string | null;
+                        /** @description The flow graph: { reEntry, exitConditions, nodes: [{ id, type, position: { x, y }, config }], edges: [{ id, source, sourceHandle?, target }] }. See docs/flows.md. A draft may be saved with problems; publishing refuses them. */
+                        definition?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "active" | "inactive";
+                            /** @description The version new runs start on */
+                            publishedVersion: number | null;
+                            /** @description The published version’s trigger config */
+                            trigger: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The draft, as last saved */
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            /** @description What stops the draft from being published */
+                            problems: {
+                                /** @description The node to mark on the canvas */
+                                nodeId?: string;
+                                /** @description The edge to mark on the canvas */
+                                edgeId?: string;
+                                path: string;
+                                message: string;
+                            }[];
+                            hasUnpublishedChanges: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One flow with its draft and the draft’s problems
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "active" | "inactive";
+                            /** @description The version new runs start on */
+                            publishedVersion: number | null;
+                            /** @description The published version’s trigger config */
+                            trigger: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The draft, as last saved */
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            /** @description What stops the draft from being published */
+                            problems: {
+                                /** @description The node to mark on the canvas */
+                                nodeId?: string;
+                                /** @description The edge to mark on the canvas */
+                                edgeId?: string;
+                                path: string;
+                                message: string;
+                            }[];
+                            hasUnpublishedChanges: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a flow that is not active, with its runs and its emails’ numbers
+         * @description Requires the **editor** role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Rename, describe or save the draft (saved even with problems; they come back)
+         * @description Requires the **editor** role.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        description?: string | null;
+                        /** @description The flow graph: { reEntry, exitConditions, nodes: [{ id, type, position: { x, y }, config }], edges: [{ id, source, sourceHandle?, target }] }. See docs/flows.md. A draft may be saved with problems; publishing refuses them. */
+                        definition?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "active" | "inactive";
+                            /** @description The version new runs start on */
+                            publishedVersion: number | null;
+                            /** @description The published version’s trigger config */
+                            trigger: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The draft, as last saved */
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            /** @description What stops the draft from being published */
+                            problems: {
+                                /** @description The node to mark on the canvas */
+                                nodeId?: string;
+                                /** @description The edge to mark on the canvas */
+                                edgeId?: string;
+                                path: string;
+                                message: string;
+                            }[];
+                            hasUnpublishedChanges: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a definition (or the saved draft) without saving it
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The flow graph: { reEntry, exitConditions, nodes: [{ id, type, position: { x, y }, config }], edges: [{ id, source, sourceHandle?, target }] }. See docs/flows.md. A draft may be saved with problems; publishing refuses them. */
+                        definition?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            isValid: boolean;
+                            problems: {
+                                /** @description The node to mark on the canvas */
+                                nodeId?: string;
+                                /** @description The edge to mark on the canvas */
+                                edgeId?: string;
+                                path: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Freeze the draft as version n+1: new runs start on it, runs in flight stay on theirs (422 with the problems when it is not valid)
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: number;
+                            flow: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                description: string | null;
+                                /** @enum {string} */
+                                status: "draft" | "active" | "inactive";
+                                /** @description The version new runs start on */
+                                publishedVersion: number | null;
+                                /** @description The published version’s trigger config */
+                                trigger: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @description The draft, as last saved */
+                                definition: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description What stops the draft from being published */
+                                problems: {
+                                    /** @description The node to mark on the canvas */
+                                    nodeId?: string;
+                                    /** @description The edge to mark on the canvas */
+                                    edgeId?: string;
+                                    path: string;
+                                    message: string;
+                                }[];
+                                hasUnpublishedChanges: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start enrolling (publishes first if the flow was never published); 409 when active
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "active" | "inactive";
+                            /** @description The version new runs start on */
+                            publishedVersion: number | null;
+                            /** @description The published version’s trigger config */
+                            trigger: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The draft, as last saved */
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            /** @description What stops the draft from being published */
+                            problems: {
+                                /** @description The node to mark on the canvas */
+                                nodeId?: string;
+                                /** @description The edge to mark on the canvas */
+                                edgeId?: string;
+                                path: string;
+                                message: string;
+                            }[];
+                            hasUnpublishedChanges: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop enrolling; runs in flight carry on to their end. 409 unless active
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "active" | "inactive";
+                            /** @description The version new runs start on */
+                            publishedVersion: number | null;
+                            /** @description The published version’s trigger config */
+                            trigger: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The draft, as last saved */
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            /** @description What stops the draft from being published */
+                            problems: {
+                                /** @description The node to mark on the canvas */
+                                nodeId?: string;
+                                /** @description The edge to mark on the canvas */
+                                edgeId?: string;
+                                path: string;
+                                message: string;
+                            }[];
+                            hasUnpublishedChanges: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published versions, newest first
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                version: number;
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One published version’s definition
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: number;
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enrol contacts now (409 unless active). Contacts the re-entry policy refuses, or unknown ones, come back in skipped
+         * @description Requires the **editor** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        contactId?: string;
+                        contactIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            runs: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                contactId: string;
+                            }[];
+                            skipped: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runs by status and numbers per step (all versions, or one)
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            flowId: string;
+                            version: number | null;
+                            runs: {
+                                entered: number;
+                                running: number;
+                                waiting: number;
+                                completed: number;
+                                exited: number;
+                                failed: number;
+                            };
+                            steps: {
+                                stepId: string;
+                                type: string | null;
+                                label: string | null;
+                                entered: number;
+                                completed: number;
+                                waiting: number;
+                                errors: number;
+                                email: {
+                                    sent: number;
+                                    failed: number;
+                                    opened: number;
+                                    clicked: number;
+                                    openRate: number;
+                                    clickRate: number;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runs, newest first
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                    status?: "running" | "waiting" | "completed" | "exited" | "failed";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                flowId: string;
+                                version: number;
+                                /** Format: uuid */
+                                contactId: string;
+                                contactEmail: string | null;
+                                /** @enum {string} */
+                                status: "running" | "waiting" | "completed" | "exited" | "failed";
+                                currentStep: string | null;
+                                wakeAt: string | null;
+                                exitReason: string | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                finishedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One run with its path: each step visit, the way out taken and why
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            flowId: string;
+                            version: number;
+                            /** Format: uuid */
+                            contactId: string;
+                            contactEmail: string | null;
+                            /** @enum {string} */
+                            status: "running" | "waiting" | "completed" | "exited" | "failed";
+                            currentStep: string | null;
+                            wakeAt: string | null;
+                            exitReason: string | null;
+                            error: string | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            finishedAt: string | null;
+                            waitingFor: {
+                                [key: string]: unknown;
+                            } | null;
+                            trigger: {
+                                [key: string]: unknown;
+                            };
+                            steps: {
+                                stepId: string;
+                                visit: number;
+                                type: string;
+                                label: string | null;
+                                /** @description running | waiting | completed | failed | exited */
+                                status: string;
+                                /** @description The way out taken, or what happened */
+                                outcome: string | null;
+                                detail: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                startedAt: string;
+                                finishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The path a contact would take, with branch reasons and rendered subjects. Sends nothing, writes nothing
+         * @description Requires the **viewer** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        contactId: string;
+                        /** @default [] */
+                        events?: {
+                            name: string;
+                            /** @default {} */
+                            properties?: {
+                                [key: string]: unknown;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description When it happens (default: when the simulation starts)
+                             */
+                            at?: string;
+                        }[];
+                        /** @description A published version (default: the draft) */
+                        version?: number;
+                        /** @description The trigger data, e.g. { properties: { plan: "pro" } } for event conditions */
+                        trigger?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Email engagement to assume for branches (default: neither) */
+                        assume?: {
+                            opened?: boolean;
+                            clicked?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Null: the draft was simulated */
+                            version: number | null;
+                            /** @enum {string} */
+                            status: "completed" | "exited" | "failed";
+                            /** @description Simulated time the path ends */
+                            endedAt: string;
+                            exitReason: string | null;
+                            steps: {
+                                stepId: string;
+                                type: string;
+                                label: string | null;
+                                /** @description Simulated time the step starts */
+                                at: string;
+                                outcome: string | null;
+                                reason: string;
+                                email?: {
+                                    /** Format: uuid */
+                                    templateId: string;
+                                    subject: string;
+                                    from: string | null;
+                                    wouldSend: boolean;
+                                };
+                                webhook?: {
+                                    method: string;
+                                    url: string;
+                                    body: string | null;
+                                };
+                                changes?: string[];
+                                conditions?: {
+                                    index: number;
+                                    type: string;
+                                    result: boolean;
+                                    reason: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook endpoints
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                url: string;
+                                description: string | null;
+                                eventTypes: ("contact.created" | "contact.updated" | "contact.unsubscribed" | "message.sent" | "message.opened" | "message.clicked" | "message.bounced" | "campaign.started" | "campaign.completed" | "flow.run.completed" | "import.completed" | "job.failed")[];
+                                isEnabled: boolean;
+                                disabledReason: string | null;
+                                /** @description Deliveries in a row that failed after every retry; 5 disables the endpoint */
+                                consecutiveFailures: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an endpoint; the answer holds its signing secret
+         * @description Requires the **admin** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description http or https; private addresses are refused unless WEBHOOK_ALLOWED_HOSTS lists them */
+                        url: string;
+                        description?: string | null;
+                        /** @description Event types to receive; empty means every type */
+                        eventTypes?: ("contact.created" | "contact.updated" | "contact.unsubscribed" | "message.sent" | "message.opened" | "message.clicked" | "message.bounced" | "campaign.started" | "campaign.completed" | "flow.run.completed" | "import.completed" | "job.failed")[];
+                        isEnabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            description: string | null;
+                            eventTypes: ("contact.created" | "contact.updated" | "contact.unsubscribed" | "message.sent" | "message.opened" | "message.clicked" | "message.bounced" | "campaign.started" | "campaign.completed" | "flow.run.completed" | "import.completed" | "job.failed")[];
+                            isEnabled: boolean;
+                            disabledReason: string | null;
+                            /** @description Deliveries in a row that failed after every retry; 5 disables the endpoint */
+                            consecutiveFailures: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description whsec_…: verify signatures with it (Standard Webhooks) */
+                            secret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One endpoint
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            description: string | null;
+                            eventTypes: ("contact.created" | "contact.updated" | "contact.unsubscribed" | "message.sent" | "message.opened" | "message.clicked" | "message.bounced" | "campaign.started" | "campaign.completed" | "flow.run.completed" | "import.completed" | "job.failed")[];
+                            isEnabled: boolean;
+                            disabledReason: string | null;
+                            /** @description Deliveries in a row that failed after every retry; 5 disables the endpoint */
+                            consecutiveFailures: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Remove an endpoint and its delivery log
+         * @description Requires the **admin** role.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint; isEnabled: true re-enables a disabled one
+         * @description Requires the **admin** role.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description http or https; private addresses are refused unless WEBHOOK_ALLOWED_HOSTS lists them */
+                        url?: string;
+                        description?: string | null;
+                        /** @description Event types to receive; empty means every type */
+                        eventTypes?: ("contact.created" | "contact.updated" | "contact.unsubscribed" | "message.sent" | "message.opened" | "message.clicked" | "message.bounced" | "campaign.started" | "campaign.completed" | "flow.run.completed" | "import.completed" | "job.failed")[];
+                        isEnabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            description: string | null;
+                            eventTypes: ("contact.created" | "contact.updated" | "contact.unsubscribed" | "message.sent" | "message.opened" | "message.clicked" | "message.bounced" | "campaign.started" | "campaign.completed" | "flow.run.completed" | "import.completed" | "job.failed")[];
+                            isEnabled: boolean;
+                            disabledReason: string | null;
+                            /** @description Deliveries in a row that failed after every retry; 5 disables the endpoint */
+                            consecutiveFailures: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signing secret
+         * @description Requires the **admin** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            secret: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * New signing secret; the old one also signs for 24 hours
+         * @description Requires the **admin** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            secret: string;
+                            previousValidUntil: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery log, newest first
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page’s nextCursor */
+                    cursor?: string;
+                    limit?: number;
+                    status?: "pending" | "succeeded" | "failed" | "dead";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                endpointId: string;
+                                /** @description The webhook-id header: the same for every attempt */
+                                eventId: string;
+                                eventType: string;
+                                /**
+                                 * @description pending: not tried yet; failed: will be retried at nextAttemptAt; succeeded; dead: no more retries
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "succeeded" | "failed" | "dead";
+                                attempts: number;
+                                nextAttemptAt: string | null;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                lastDurationMs: number | null;
+                                deliveredAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One delivery with its payload and every attempt
+         * @description Requires the **viewer** role.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    deliveryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            endpointId: string;
+                            /** @description The webhook-id header: the same for every attempt */
+                            eventId: string;
+                            eventType: string;
+                            /**
+                             * @description pending: not tried yet; failed: will be retried at nextAttemptAt; succeeded; dead: no more retries
+                             * @enum {string}
+                             */
+                            status: "pending" | "succeeded" | "failed" | "dead";
+                            attempts: {
+                                /** Format: uuid */
+                                id: string;
+                                requestHeaders: {
+                                    [key: string]: string;
+                                };
+                                statusCode: number | null;
+                                /** @description The first KB of the response */
+                                responseBody: string | null;
+                                error: string | null;
+                                durationMs: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            nextAttemptAt: string | null;
+                            lastStatusCode: number | null;
+                            lastError: string | null;
+                            lastDurationMs: number | null;
+                            deliveredAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again now (also a dead one) and answer how it went
+         * @description Requires the **admin** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    deliveryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                endpointId: string;
+                                /** @description The webhook-id header: the same for every attempt */
+                                eventId: string;
+                                eventType: string;
+                                /**
+                                 * @description pending: not tried yet; failed: will be retried at nextAttemptAt; succeeded; dead: no more retries
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "succeeded" | "failed" | "dead";
+                                attempts: number;
+                                nextAttemptAt: string | null;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                lastDurationMs: number | null;
+                                deliveredAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            };
+                            attempt: {
+                                isSuccess: boolean;
+                                statusCode: number | null;
+                                responseBody: string | null;
+                                error: string | null;
+                                durationMs: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a sample event now and answer how the endpoint took it
+         * @description Requires the **admin** role.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default contact.created
+                         * @enum {string}
+                         */
+                        eventType?: "contact.created" | "contact.updated" | "contact.unsubscribed" | "message.sent" | "message.opened" | "message.clicked" | "message.bounced" | "campaign.started" | "campaign.completed" | "flow.run.completed" | "import.completed" | "job.failed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                endpointId: string;
+                                /** @description The webhook-id header: the same for every attempt */
+                                eventId: string;
+                                eventType: string;
+                                /**
+                                 * @description pending: not tried yet; failed: will be retried at nextAttemptAt; succeeded; dead: no more retries
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "succeeded" | "failed" | "dead";
+                                attempts: number;
+                                nextAttemptAt: string | null;
+                                lastStatusCode: number | null;
+                                lastError: string | null;
+                                lastDurationMs: number | null;
+                                deliveredAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            };
+                            attempt: {
+                                isSuccess: boolean;
+                                statusCode: number | null;
+                                responseBody: string | null;
+                                error: string | null;
+                                durationMs: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -10,6 +10,8 @@ interface PagedQueryOptions<T> {
   fetchPage: (cursor: string | undefined) => Promise<Page<T>>;
   enabled?: boolean;
   refetchInterval?: number | false;
+  /** How long a loaded list counts as fresh. (Default: the client's, 10 s) */
+  staleTime?: number;
 }
 
 /** A keyset-paginated list (`{ items, nextCursor }`) read page by page with "Load more". */
@@ -18,6 +20,7 @@ export function usePagedQuery<T>({
   fetchPage,
   enabled = true,
   refetchInterval = false,
+  staleTime,
 }: PagedQueryOptions<T>) {
   const query = useInfiniteQuery({
     queryKey,
@@ -26,6 +29,7 @@ export function usePagedQuery<T>({
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled,
     refetchInterval,
+    ...(staleTime === undefined ? {} : { staleTime }),
   });
   return { ...query, items: query.data?.pages.flatMap((page) => page.items) ?? [] };
 }

@@ -25,6 +25,9 @@ export const campaignStatusEnum = pgEnum('campaign_status', [
   'failed',
 ]);
 
+/** 'flow': the hidden campaign behind one flow's send-email step (its links, stats, tracking). */
+export const campaignKindEnum = pgEnum('campaign_kind', ['campaign', 'flow']);
+
 export const rotationEnum = pgEnum('sender_rotation', [
   'round_robin',
   'random',
@@ -67,6 +70,7 @@ export const campaigns = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
+    kind: campaignKindEnum('kind').notNull().default('campaign'),
     status: campaignStatusEnum('status').notNull().default('draft'),
     audience: jsonb('audience').$type<CampaignAudience>().notNull(),
     /** Content comes from this template (the version is fixed when sending starts)… */
@@ -103,6 +107,9 @@ export const campaigns = pgTable(
     failedCount: integer('failed_count').notNull().default(0),
     bouncedCount: integer('bounced_count').notNull().default(0),
     cancelledCount: integer('cancelled_count').notNull().default(0),
+    /** Messages opened / clicked by a person at least once, kept by the tracking writes. */
+    openedCount: integer('opened_count').notNull().default(0),
+    clickedCount: integer('clicked_count').notNull().default(0),
     lastError: text('last_error'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     startedAt: timestamp('started_at', { withTimezone: true }),
@@ -136,6 +143,9 @@ export const messages = pgTable(
       .notNull()
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     contactId: uuid('contact_id'),
+    /** A flow's email: the run and step visit (`stepId:visit`) that sent it. */
+    flowRunId: uuid('flow_run_id'),
+    flowStep: text('flow_step'),
     /** The address at snapshot time; null once the contact is erased. */
     email: text('email'),
     status: messageStatusEnum('status').notNull().default('queued'),
@@ -159,7 +169,13 @@ export const messages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('messages_campaign_contact_key').on(t.campaignId, t.contactId),
+    uniqueIndex('messages_campaign_contact_key')
+      .on(t.campaignId, t.contactId)
+      .where(sql`${t.flowRunId} is null`),
+    // A flow sends once per step visit, however often its job runs.
+    uniqueIndex('messages_flow_step_key')
+      .on(t.flowRunId, t.flowStep)
+      .where(sql`${t.flowRunId} is not null`),
     // What the pipeline claims: due messages of one campaign, in order.
     index('messages_claim_idx')
       .on(t.campaignId, t.nextAttemptAt, t.id)

@@ -28,6 +28,8 @@ export const contacts = pgTable(
     orgId: uuid('org_id').notNull(),
     /** Trimmed, domain lowercased; unique per organization case-insensitively. */
     email: text('email').notNull(),
+    /** The id the organization's own product knows this contact by (Segment's `userId`). */
+    externalId: text('external_id'),
     firstName: text('first_name'),
     lastName: text('last_name'),
     phone: text('phone'),
@@ -48,6 +50,9 @@ export const contacts = pgTable(
     // which is what `=` means for text anyway, and it answers `like 'abc%'` in any collation.
     uniqueIndex('contacts_org_email_key').on(t.orgId, sql`lower(${t.email}) text_pattern_ops`),
     index('contacts_org_id_idx').on(t.orgId, t.id),
+    uniqueIndex('contacts_org_external_id_key')
+      .on(t.orgId, t.externalId)
+      .where(sql`${t.externalId} is not null`),
     // Most contacts are subscribed and a filter on that matches most rows anyway; indexing only
     // the others keeps imports of subscribed contacts from paying for this index.
     index('contacts_org_status_idx')

@@ -14,3 +14,7 @@ export * from './templates.js';
 export * from './senders.js';
 export * from './alerts.js';
 export * from './campaigns.js';
+export * from './events.js';
+export * from './webhooks.js';
+export * from './flows.js';
+export * from './audit-log.js';

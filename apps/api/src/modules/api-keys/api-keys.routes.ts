@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../http/access.js';
 import { PageQuerySchema, pageSchema } from '../../http/pagination.js';
+import { auditFields } from '../audit-log/audit-log.hooks.js';
 import type { ApiKeysService } from './api-keys.service.js';
 
 const ApiKeySchema = z.object({
@@ -29,7 +30,10 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeysService }> =
   });
 
   app.post('/api-keys', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'api_key.created', target: 'api_key', details: auditFields('role') },
+    },
     schema: {
       tags: ['api-keys'],
       summary: 'Create an API key; the key itself is returned only in this response',
@@ -44,7 +48,7 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeysService }> =
   });
 
   app.delete('/api-keys/:id', {
-    config: { access: { role: 'admin' } },
+    config: { access: { role: 'admin' }, audit: { action: 'api_key.revoked', target: 'api_key' } },
     schema: {
       tags: ['api-keys'],
       summary: 'Revoke an API key; it stops working at once',

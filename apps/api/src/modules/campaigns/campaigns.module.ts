@@ -2,6 +2,8 @@ import type { Config, Secrets } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import type { AppJobCatalog } from '../../jobs/catalog.js';
 import type { Clock } from '../../platform/clock.js';
+import type { DomainEvents } from '../../platform/domain-events.js';
+import type { Metrics } from '../../platform/metrics.js';
 import type { PubSub } from '../../platform/pubsub/pubsub.js';
 import type { Queue } from '../../platform/queue/queue.js';
 import type { RateLimiter } from '../../platform/ratelimit/ratelimit.js';
@@ -34,9 +36,28 @@ export function createCampaignModule(deps: {
   hasList: (orgId: string, listId: string) => Promise<boolean>;
   attributeKeys: (orgId: string) => Promise<string[]>;
   organizationName: (orgId: string) => Promise<string>;
+  /** campaign.*, message.* and contact.unsubscribed, told after they are stored. */
+  domainEvents?: DomainEvents | undefined;
+  metrics?: Metrics | undefined;
 }) {
   const { db, config, clock, queue, pubsub } = deps;
+  const events = deps.domainEvents;
   const repo = createCampaignsRepo(db);
+
+  /** A lane found the campaign sent (the pipeline's settle, not a service transition). */
+  async function announceSent(emitter: DomainEvents, campaignId: string) {
+    try {
+      const row = await repo.findById(campaignId);
+      if (row?.kind !== 'campaign') return;
+      await emitter.emit(row.orgId, 'campaign.completed', {
+        campaignId: row.id,
+        name: row.name,
+        status: row.status,
+      });
+    } catch {
+      // Best effort, like every domain event: the campaign is sent either way.
+    }
+  }
   const ledger = createLedgerRepo(db);
   const contactsRepo = createContactsRepo(db);
   const tokens = createTrackingTokens(deps.secrets.jwtSecret);
@@ -51,13 +72,25 @@ export function createCampaignModule(deps: {
     clock,
     lanes: config.send.lanes,
     publicUrl: config.publicUrl,
-    onStatus: (row) =>
+    onStatus: (row, patch) => {
       pubsub.publish({
         orgId: row.orgId,
         type: 'campaign.status',
         campaignId: row.id,
         data: { status: row.status },
-      }),
+      });
+      // Flows' hidden campaigns are not campaigns to the people who subscribe to these.
+      if (!events || row.kind !== 'campaign') return;
+      // startedAt is written only by the transition that starts sending (not by resume).
+      if (row.status === 'sending' && patch.startedAt)
+        void events.emit(row.orgId, 'campaign.started', { campaignId: row.id, name: row.name });
+      else if (row.status === 'cancelled' || row.status === 'failed')
+        void events.emit(row.orgId, 'campaign.completed', {
+          campaignId: row.id,
+          name: row.name,
+          status: row.status,
+        });
+    },
   });
   const pipeline = createSendPipeline({
     ledger,
@@ -71,6 +104,8 @@ export function createCampaignModule(deps: {
     clock,
     publicUrl: config.publicUrl,
     settings: config.send,
+    ...(events ? { events } : {}),
+    onSenderResults: (senderId, results) => deps.metrics?.recordSends(senderId, results),
     onProgress: (p) =>
       pubsub.publish({
         orgId: p.orgId,
@@ -84,33 +119,40 @@ export function createCampaignModule(deps: {
     campaigns,
     queue,
     clock,
-    onFinished: (e) =>
+    onFinished: (e) => {
       pubsub.publish({
         orgId: e.orgId,
         type: 'campaign.status',
         campaignId: e.campaignId,
         data: { status: 'sent' },
-      }),
+      });
+      if (events) void announceSent(events, e.campaignId);
+    },
   });
   const tracking = createTrackingService({
     repo: createTrackingRepo(db),
     tokens,
+    ...(events ? { events } : {}),
     unsubscribeContact: async (principal, contactId, source) => {
-      await contactsRepo.setStatus(
+      const changed = await contactsRepo.setStatus(
         principal.orgId,
         { ids: [contactId], status: 'subscribed' },
         'unsubscribed',
         source,
         clock.now(),
       );
+      if (changed > 0)
+        await events?.emit(principal.orgId, 'contact.unsubscribed', { contactId, source });
     },
-    onHit: (hit) =>
-      pubsub.publish({
+    onHit: (hit) => {
+      deps.metrics?.recordTrackingHit(hit);
+      return pubsub.publish({
         orgId: hit.orgId,
         type: 'engagement',
         campaignId: hit.campaignId,
         data: { type: hit.type, isMachine: hit.isMachine },
-      }),
+      });
+    },
   });
   return {
     campaigns,

@@ -25,6 +25,8 @@ export function createCampaignsRepo(db: Db) {
         .where(
           and(
             eq(campaigns.orgId, orgId),
+            // Flow steps' hidden campaigns are shown on their flow, not in the campaign list.
+            eq(campaigns.kind, 'campaign'),
             query.search ? ilike(campaigns.name, likeAnywhere(query.search)) : undefined,
             query.statuses?.length ? inArray(campaigns.status, query.statuses) : undefined,
             query.beforeId ? lt(campaigns.id, query.beforeId) : undefined,
@@ -155,6 +157,8 @@ export function createCampaignsRepo(db: Db) {
         .where(
           and(
             eq(campaigns.status, 'sending'),
+            // A flow step's hidden campaign is sent message by message by its flow's runs.
+            eq(campaigns.kind, 'campaign'),
             sql`(${campaigns.waitingUntil} is null or ${campaigns.waitingUntil} < ${before.toISOString()}::timestamptz)`,
             sql`exists (select 1 from ${messages} m where m.campaign_id = ${campaigns.id}
               and m.status in ('queued', 'sending')

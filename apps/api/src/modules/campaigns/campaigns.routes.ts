@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { principalOf } from '../../http/access.js';
 import { PageQuerySchema, pageSchema } from '../../http/pagination.js';
 import type { Clock } from '../../platform/clock.js';
+import { auditFields } from '../audit-log/audit-log.hooks.js';
+import type { AuditAction } from '../audit-log/audit-log.service.js';
 import type { CampaignsService } from './campaigns.service.js';
 import type { CampaignStats } from './campaigns.stats.js';
 
@@ -149,6 +151,14 @@ const CampaignSchema = z.object({
     pending: z.number().int(),
     percent: z.number().int(),
   }),
+  engagement: z
+    .object({
+      opened: z.number().int(),
+      clicked: z.number().int(),
+      openRate: z.number().describe('Opened (by people) ÷ sent, 0–1'),
+      clickRate: z.number().describe('Clicked (by people) ÷ sent, 0–1'),
+    })
+    .describe('Unique opens and clicks by people, kept live; machine hits are in /stats'),
   lastError: z.string().nullable(),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
@@ -317,15 +327,23 @@ export const campaignsRoutes: FastifyPluginAsyncZod<{
     url: string,
     summary: string,
     run: (principal: ReturnType<typeof principalOf>, id: string) => Promise<unknown>,
+    audit: AuditAction,
   ) =>
     app.post(url, {
-      config: { access: { role: 'editor' } },
+      config: { access: { role: 'editor' }, audit: { action: audit, target: 'campaign' } },
       schema: { tags, summary, params: IdParams, response: { 200: CampaignSchema } },
       handler: async (request) => run(principalOf(request), request.params.id) as never,
     });
 
   app.post('/campaigns/:id/schedule', {
-    config: { access: { role: 'editor' } },
+    config: {
+      access: { role: 'editor' },
+      audit: {
+        action: 'campaign.scheduled',
+        target: 'campaign',
+        details: auditFields('sendAt', 'timezone'),
+      },
+    },
     schema: {
       tags,
       summary:
@@ -344,15 +362,25 @@ export const campaignsRoutes: FastifyPluginAsyncZod<{
     '/campaigns/:id/send-now',
     'Start sending now (blocking pre-flight problems answer 422)',
     (p, id) => campaigns.sendNow(p, id),
+    'campaign.started',
   );
-  action('/campaigns/:id/pause', 'Pause sending (takes effect within a second)', (p, id) =>
-    campaigns.pause(p, id),
+  action(
+    '/campaigns/:id/pause',
+    'Pause sending (takes effect within a second)',
+    (p, id) => campaigns.pause(p, id),
+    'campaign.paused',
   );
-  action('/campaigns/:id/resume', 'Resume a paused campaign from where it stopped', (p, id) =>
-    campaigns.resume(p, id),
+  action(
+    '/campaigns/:id/resume',
+    'Resume a paused campaign from where it stopped',
+    (p, id) => campaigns.resume(p, id),
+    'campaign.resumed',
   );
-  action('/campaigns/:id/cancel', 'Cancel: what is not sent yet is never sent', (p, id) =>
-    campaigns.cancel(p, id),
+  action(
+    '/campaigns/:id/cancel',
+    'Cancel: what is not sent yet is never sent',
+    (p, id) => campaigns.cancel(p, id),
+    'campaign.cancelled',
   );
   app.post('/campaigns/:id/duplicate', {
     config: { access: { role: 'editor' } },

@@ -7,6 +7,12 @@ import type { SendPipeline } from './send/pipeline.js';
 type LanePayload = JobPayload<AppJobCatalog, 'campaigns.send'>;
 
 /**
+ * Shorter holds (a sender's per-second limit) are ordinary throttled sending: showing them as
+ * "waiting" would make the campaign page flicker and cost a campaign write every second.
+ */
+const VISIBLE_WAIT_MS = 5_000;
+
+/**
  * Runs one lane of a campaign as a job and decides what happens next: nothing (stopped), the
  * same lane again later (a window, a limit, a retry coming due), or — when nothing is pending —
  * the campaign is marked sent.
@@ -38,7 +44,9 @@ export function createCampaignSending(deps: {
       if (signal?.aborted) throw new Error('worker shutting down; the lane will run again');
       if (result.state === 'stopped') return;
       if (result.state === 'wait') {
-        await deps.campaigns.markWaiting(payload.campaignId, result.until, result.reason);
+        if (result.until.getTime() - clock.now().getTime() >= VISIBLE_WAIT_MS) {
+          await deps.campaigns.markWaiting(payload.campaignId, result.until, result.reason);
+        }
         await again(payload, result.until);
         return;
       }

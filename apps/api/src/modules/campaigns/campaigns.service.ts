@@ -71,15 +71,15 @@ export function createCampaignsService(deps: {
   clock: Clock;
   lanes: number;
   publicUrl: string;
-  /** Told of every lifecycle change (for the realtime feed). */
-  onStatus?: (row: CampaignRow) => void;
+  /** Told of every lifecycle change (realtime feed, domain events) with what was written. */
+  onStatus?: (row: CampaignRow, patch: Parameters<CampaignsRepo['transition']>[2]) => void;
 }) {
   const { repo, ledger, queue, clock } = deps;
 
   /** repo.transition, announcing status changes; waiting-state updates are not announced. */
   async function transition(...args: Parameters<CampaignsRepo['transition']>) {
     const row = await repo.transition(...args);
-    if (row && args[2].status !== undefined) deps.onStatus?.(row);
+    if (row && args[2].status !== undefined) deps.onStatus?.(row, args[2]);
     return row;
   }
 
@@ -113,6 +113,13 @@ export function createCampaignsService(deps: {
               ? 100
               : 0
             : Math.floor(((row.recipients - pending) / row.recipients) * 100),
+      },
+      // People only (machine opens and scanner clicks are counted apart, in /stats).
+      engagement: {
+        opened: row.openedCount,
+        clicked: row.clickedCount,
+        openRate: row.sentCount === 0 ? 0 : row.openedCount / row.sentCount,
+        clickRate: row.sentCount === 0 ? 0 : row.clickedCount / row.sentCount,
       },
     };
   }

@@ -170,7 +170,13 @@ export function createCampaignStats(deps: { db: Db; campaigns: CampaignsRepo }) 
       const recent = await db
         .select()
         .from(campaignsTable)
-        .where(and(eq(campaignsTable.orgId, principal.orgId), lt(campaignsTable.createdAt, now)))
+        .where(
+          and(
+            eq(campaignsTable.orgId, principal.orgId),
+            eq(campaignsTable.kind, 'campaign'),
+            lt(campaignsTable.createdAt, now),
+          ),
+        )
         .orderBy(desc(campaignsTable.id))
         .limit(5);
       const totals = points.reduce(

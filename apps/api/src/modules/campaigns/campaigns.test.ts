@@ -189,6 +189,18 @@ describe('campaigns', () => {
       }),
     ]);
     expect(stats.series.points.reduce((n, p) => n + p.sent, 0)).toBe(3);
+    // The list shows unique engagement by people without a stats call per campaign; a second
+    // open of the same message does not count again.
+    await t.app.inject({ method: 'GET', url: open, headers: { 'user-agent': 'Thunderbird/115' } });
+    const listed = (await call('GET', '/api/v1/campaigns')).json() as {
+      items: (Campaign & { engagement: Record<string, number> })[];
+    };
+    expect(listed.items.find((c) => c.id === campaign.id)!.engagement).toEqual({
+      opened: 1,
+      clicked: 1,
+      openRate: 1 / 3,
+      clickRate: 1 / 3,
+    });
 
     // Segments see engagement: who received, opened and clicked (this or any campaign).
     const count = async (definition: object) =>
@@ -389,6 +401,10 @@ describe('campaigns', () => {
     await call('PATCH', `/api/v1/senders/${outboxId}`, { limits: { perSecond: 2 } });
     await call('POST', `/api/v1/campaigns/${campaign.id}/send-now`);
     await waitFor(s, campaign.id, 'sending');
+    // Throttled by a per-second limit is ordinary sending, not a visible wait.
+    await new Promise((r) => setTimeout(r, 1_200));
+    const throttled = (await call('GET', `/api/v1/campaigns/${campaign.id}`)).json() as Campaign;
+    expect(throttled.waitingReason).toBeNull();
     const paused = await call('POST', `/api/v1/campaigns/${campaign.id}/pause`);
     expect(paused.statusCode).toBe(200);
     const sentAtPause = (paused.json() as Campaign).progress.sent;

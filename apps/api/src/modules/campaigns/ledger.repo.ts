@@ -114,7 +114,7 @@ export function createLedgerRepo(db: Db) {
               select ${UUID_V7}, ${orgId}::uuid, ${campaignId}::uuid, ${contacts.id}, ${contacts.email},
                      'queued', ${startedAt.toISOString()}::timestamptz, now()
               from ${contacts} where ${where}
-              on conflict (campaign_id, contact_id) do nothing
+              on conflict (campaign_id, contact_id) where flow_run_id is null do nothing
               returning 1)
             select count(*)::int as n from added`),
         )[0]?.n;
@@ -136,11 +136,18 @@ export function createLedgerRepo(db: Db) {
      * ran out (their worker died mid-batch). SKIP LOCKED lets any number of workers claim from
      * one campaign at once without waiting on each other or taking the same row.
      */
-    async claim(campaignId: string, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
+    async claim(
+      campaignId: string,
+      limit: number,
+      leaseMs: number,
+      /** Only this message (a flow's email, sent on its own). */
+      onlyId?: string,
+    ): Promise<ClaimedMessage[]> {
       return rowsOf<ClaimedMessage>(
         await db.execute(sql`with due as (
             select id from ${messages}
             where campaign_id = ${campaignId}::uuid and status in ('queued', 'sending')
+              ${onlyId ? sql`and id = ${onlyId}::uuid` : sql``}
               and next_attempt_at <= now() and (status = 'queued' or lease_until < now())
             order by next_attempt_at, id
             limit ${limit}

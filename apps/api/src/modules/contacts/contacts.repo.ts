@@ -29,6 +29,7 @@ export interface ContactFilter {
 const columns = {
   id: contacts.id,
   email: contacts.email,
+  externalId: contacts.externalId,
   firstName: contacts.firstName,
   lastName: contacts.lastName,
   phone: contacts.phone,
@@ -128,6 +129,15 @@ export function createContactsRepo(db: Db) {
         .where(and(eq(contacts.orgId, orgId), sql`lower(${contacts.email}) = lower(${email})`))
         .limit(1);
       const [row] = options.lock ? await query.for('update') : await query;
+      return row ?? null;
+    },
+
+    async findByExternalId(orgId: string, externalId: string) {
+      const [row] = await db
+        .select(columns)
+        .from(contacts)
+        .where(and(eq(contacts.orgId, orgId), eq(contacts.externalId, externalId)))
+        .limit(1);
       return row ?? null;
     },
 
@@ -310,12 +320,15 @@ export function createContactsRepo(db: Db) {
         where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid`);
       await db.execute(sql`update email_events set contact_id = null, user_agent = null
         where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid`);
+      // Event API events are the person's own data (properties, context, ids): they go.
+      await db.execute(sql`delete from events
+        where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid`);
     },
 
     /**
      * The contact's timeline, newest first: recorded activities (status changes…), the messages
-     * campaigns sent them, and the engagement with those messages — one keyset over time-ordered
-     * ids from the three tables.
+     * campaigns sent them, the engagement with those messages, their events from the event API
+     * and their flow runs — one keyset over time-ordered ids from the five tables.
      */
     async listActivities(orgId: string, contactId: string, limit: number, beforeId?: string) {
       // Qualified per table: the joined campaigns have an id too.
@@ -345,6 +358,22 @@ export function createContactsRepo(db: Db) {
               from email_events e left join campaigns c on c.id = e.campaign_id
               left join links l on l.id = e.link_id
               where e.org_id = ${orgId}::uuid and e.contact_id = ${contactId}::uuid ${before('e.id')}
+            union all
+            select ev.id, 'event',
+              jsonb_strip_nulls(jsonb_build_object('eventType', ev.type, 'name', ev.name,
+                'properties', ev.properties)),
+              ev.occurred_at
+              from events ev
+              where ev.org_id = ${orgId}::uuid and ev.contact_id = ${contactId}::uuid ${before('ev.id')}
+            union all
+            -- Flow runs the contact is or was in (ids are time-ordered: placed at their start).
+            select r.id, 'flow_' || r.status::text,
+              jsonb_strip_nulls(jsonb_build_object('flowId', r.flow_id, 'flowName', f.name, 'runId', r.id,
+                'version', r.version, 'currentStep', r.current_step, 'exitReason', r.exit_reason,
+                'finishedAt', r.finished_at)),
+              r.started_at
+              from flow_runs r join flows f on f.id = r.flow_id
+              where r.org_id = ${orgId}::uuid and r.contact_id = ${contactId}::uuid ${before('r.id')}
           ) timeline order by id desc limit ${limit}`),
       );
       return rows.map((r) => ({

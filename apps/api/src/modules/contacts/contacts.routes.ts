@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../http/access.js';
 import { PageQuerySchema, pageSchema } from '../../http/pagination.js';
+import { auditFields } from '../audit-log/audit-log.hooks.js';
 import {
   ActivitySchema,
   BulkSchema,
@@ -50,7 +51,13 @@ export const contactsRoutes: FastifyPluginAsyncZod<{ contacts: ContactsService }
   });
 
   app.get('/contacts/export', {
-    config: { access: { role: 'editor' } },
+    config: {
+      access: { role: 'editor' },
+      audit: {
+        action: 'contacts.exported',
+        details: auditFields('status', 'listId', 'segmentId'),
+      },
+    },
     schema: {
       tags,
       summary:
@@ -159,7 +166,10 @@ export const contactsRoutes: FastifyPluginAsyncZod<{ contacts: ContactsService }
   });
 
   app.post('/contacts/:id/erase', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'contact.erased', target: 'contact', details: auditFields('suppress') },
+    },
     schema: {
       tags,
       summary:

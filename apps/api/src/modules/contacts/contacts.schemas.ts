@@ -46,6 +46,9 @@ export const TagSchema = z.string().trim().min(1).max(100);
 const text = (max: number) => z.string().trim().max(max).nullable().optional();
 
 const ContactFieldsSchema = z.strictObject({
+  externalId: text(255).describe(
+    "Your own product's id for this person (the event API's userId); unique per organization, null clears it",
+  ),
   firstName: text(200),
   lastName: text(200),
   phone: text(50),
@@ -82,6 +85,7 @@ export type ContactInput = z.infer<typeof UpdateContactSchema>;
 export const ContactSchema = z.object({
   id: z.uuid(),
   email: z.string(),
+  externalId: z.string().nullable().describe('The event API userId of this contact'),
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
   phone: z.string().nullable(),

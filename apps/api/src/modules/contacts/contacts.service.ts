@@ -6,6 +6,7 @@ import { AppError, notFound, type FieldError } from '../../http/errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import type { AppJobCatalog } from '../../jobs/catalog.js';
 import type { Clock } from '../../platform/clock.js';
+import type { DomainEvents } from '../../platform/domain-events.js';
 import type { Queue } from '../../platform/queue/queue.js';
 import { normalizeEmail } from '../auth/auth.service.js';
 import { createFieldsRepo, type FieldType } from '../fields/fields.repo.js';
@@ -41,7 +42,23 @@ export interface ContactsServiceDeps {
   clock: Clock;
   queue: Queue<AppJobCatalog>;
   segments: SegmentConditions;
+  /** contact.created / .updated / .unsubscribed, told after the change commits. */
+  domainEvents?: Pick<DomainEvents, 'emit'> | undefined;
 }
+
+/** The fields a contact.updated event names when they change. */
+const ANNOUNCED_FIELDS = [
+  'email',
+  'externalId',
+  'firstName',
+  'lastName',
+  'phone',
+  'timezone',
+  'locale',
+  'status',
+  'tags',
+  'attributes',
+] as const;
 
 const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
 const ISO_DATE =
@@ -57,7 +74,8 @@ function isIsoDate(value: string): boolean {
   );
 }
 
-const TYPE_CHECKS: Record<FieldType, { test: (v: unknown) => boolean; message: string }> = {
+/** How a value is checked against its custom field's type (also used by event ingestion). */
+export const TYPE_CHECKS: Record<FieldType, { test: (v: unknown) => boolean; message: string }> = {
   string: { test: (v) => typeof v === 'string', message: 'must be a string' },
   number: { test: (v) => typeof v === 'number' && Number.isFinite(v), message: 'must be a number' },
   boolean: { test: (v) => typeof v === 'boolean', message: 'must be true or false' },
@@ -66,6 +84,15 @@ const TYPE_CHECKS: Record<FieldType, { test: (v: unknown) => boolean; message: s
     message: 'must be an ISO 8601 date such as 2024-05-31 or 2024-05-31T12:00:00Z',
   },
 };
+
+/** The unique index a violation names, whichever driver (and Drizzle wrapper) raised it. */
+function violatedConstraint(error: unknown): string | undefined {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    const constraint = (e as { constraint?: unknown }).constraint;
+    if (typeof constraint === 'string') return constraint;
+  }
+  return undefined;
+}
 
 const presentContact = ({ sortKey: _sortKey, ...row }: ContactRow & { sortKey?: string }) => row;
 
@@ -138,6 +165,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
   ): Promise<ContactRow> {
     const patch: Parameters<ContactsRepo['update']>[2] = { updatedAt: now };
     if (input.email !== undefined) patch.email = normalizeEmail(input.email);
+    if (input.externalId !== undefined) patch.externalId = input.externalId || null;
     if (input.firstName !== undefined) patch.firstName = input.firstName || null;
     if (input.lastName !== undefined) patch.lastName = input.lastName || null;
     if (input.phone !== undefined) patch.phone = input.phone || null;
@@ -164,9 +192,34 @@ export function createContactsService(deps: ContactsServiceDeps) {
     return row;
   }
 
+  /** After commit: what changed, for webhooks and flow triggers. */
+  async function announce(orgId: string, before: ContactRow | null, after: ContactRow) {
+    const events = deps.domainEvents;
+    if (!events) return;
+    if (!before) {
+      await events.emit(orgId, 'contact.created', {
+        contactId: after.id,
+        source: after.source ?? 'api',
+      });
+      return;
+    }
+    const changed = ANNOUNCED_FIELDS.filter(
+      (f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null),
+    );
+    if (changed.length > 0)
+      await events.emit(orgId, 'contact.updated', { contactId: after.id, changed: [...changed] });
+    if (after.status === 'unsubscribed' && before.status !== 'unsubscribed')
+      await events.emit(orgId, 'contact.unsubscribed', { contactId: after.id, source: 'api' });
+  }
+
   const emailTaken = () =>
     new AppError('conflict', 'Another contact already has this email address.', {
       errors: [{ path: 'body.email', message: 'is already used by another contact' }],
+    });
+
+  const externalIdTaken = () =>
+    new AppError('conflict', 'Another contact already has this external id.', {
+      errors: [{ path: 'body.externalId', message: 'is already used by another contact' }],
     });
 
   /** Unique violations from a concurrent write of the same email become a 409, not a 500. */
@@ -174,7 +227,10 @@ export function createContactsService(deps: ContactsServiceDeps) {
     try {
       return await fn();
     } catch (error) {
-      if (isUniqueViolation(error)) throw emailTaken();
+      if (isUniqueViolation(error))
+        throw violatedConstraint(error) === 'contacts_org_external_id_key'
+          ? externalIdTaken()
+          : emailTaken();
       throw error;
     }
   }
@@ -205,8 +261,11 @@ export function createContactsService(deps: ContactsServiceDeps) {
               // The stored spelling of the address stays; the email only identifies the contact here.
               const changes = { ...input, email: undefined };
               const contact = await applyChanges(tx, orgId, existing, changes, isSuppressed, now);
-              return { contact, created: false };
+              return { contact, created: false, before: existing };
             }
+            // The insert skips any conflict, so a taken external id must be named before it.
+            if (input.externalId && (await tx.findByExternalId(orgId, input.externalId)))
+              throw externalIdTaken();
             const attributes = Object.fromEntries(
               Object.entries(input.attributes ?? {}).filter(([, v]) => v !== null),
             );
@@ -215,6 +274,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
               id: uuidv7(),
               orgId,
               email,
+              externalId: input.externalId || null,
               firstName: input.firstName || null,
               lastName: input.lastName || null,
               phone: input.phone || null,
@@ -238,10 +298,13 @@ export function createContactsService(deps: ContactsServiceDeps) {
                 createdAt: now,
               },
             ]);
-            return { contact, created: true };
+            return { contact, created: true, before: null };
           }),
         );
-        if (result) return result;
+        if (result) {
+          await announce(orgId, result.before, result.contact);
+          return { contact: result.contact, created: result.created };
+        }
       }
       throw new AppError('conflict', 'The contact was being changed concurrently; try again.');
     },
@@ -256,11 +319,13 @@ export function createContactsService(deps: ContactsServiceDeps) {
       const orgId = principal.orgId;
       await checkAttributes(orgId, input.attributes);
       const now = clock.now();
-      return guardEmail(() =>
+      let before: ContactRow | null = null;
+      const updated = await guardEmail(() =>
         repo.transaction(async (txDb) => {
           const tx = createContactsRepo(txDb);
           const existing = await tx.find(orgId, id, { lock: true });
           if (!existing) throw notFound('Contact');
+          before = existing;
           const email = input.email !== undefined ? normalizeEmail(input.email) : existing.email;
           if (email.toLowerCase() !== existing.email.toLowerCase()) {
             const other = await tx.findByEmail(orgId, email);
@@ -272,6 +337,8 @@ export function createContactsService(deps: ContactsServiceDeps) {
           return applyChanges(tx, orgId, existing, input, isSuppressed, now);
         }),
       );
+      await announce(orgId, before, updated);
+      return updated;
     },
 
     async remove(principal: Principal, id: string): Promise<void> {

@@ -10,6 +10,7 @@ import type { Principal } from '../../http/access.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import type { Clock } from '../../platform/clock.js';
+import type { DomainEvents } from '../../platform/domain-events.js';
 import type { Queue } from '../../platform/queue/queue.js';
 import { mapColumns } from './csv/mapping.js';
 import { inspectCsv, readCsv } from './csv/reader.js';
@@ -64,6 +65,8 @@ export function createImportsService(deps: {
   uploadDir: string;
   /** Rows per chunk when applying while reading (PostgreSQL). */
   chunkRows: number;
+  /** import.completed, told after the import's transaction commits. */
+  domainEvents?: Pick<DomainEvents, 'emit'> | undefined;
 }) {
   const { repo, applier, streamer, clock, queue, uploadDir, chunkRows: chunkSize } = deps;
 
@@ -365,6 +368,14 @@ export function createImportsService(deps: {
         await applier.applyStaged(apply, finish());
       }
       await rm(row.filePath, { force: true });
+      const done = deps.domainEvents ? await repo.find(orgId, importId) : null;
+      if (done?.status === 'completed')
+        await deps.domainEvents!.emit(orgId, 'import.completed', {
+          importId,
+          created: done.inserted,
+          updated: done.updated,
+          failed: done.failed,
+        });
     },
 
     /** Called when the job has used up its attempts: the import ends visibly failed, not stuck. */

@@ -103,6 +103,23 @@ export function createListsRepo(db: Db) {
       );
     },
 
+    /** Like addContacts for a few ids, answering which contacts were not members before. */
+    async addContactIds(
+      orgId: string,
+      listId: string,
+      ids: string[],
+      now: Date,
+    ): Promise<string[]> {
+      const rows =
+        await db.execute(sql`insert into ${listMembers} (list_id, contact_id, org_id, created_at)
+          select ${lists.id}, contacts.id, contacts.org_id, ${timestamp(now)}
+          from contacts join ${lists} on ${lists.id} = ${listId} and ${lists.orgId} = contacts.org_id
+          where ${contactsWhere(orgId, { ids })}
+          on conflict (list_id, contact_id) do nothing
+          returning contact_id as "contactId"`);
+      return (rows as unknown as { rows: { contactId: string }[] }).rows.map((r) => r.contactId);
+    },
+
     async removeContacts(orgId: string, listId: string, filter: ContactFilter) {
       return countChanged(
         db,

@@ -4,9 +4,15 @@ import type { Principal } from '../../http/access.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import type { Clock } from '../../platform/clock.js';
+import type { DomainEvents } from '../../platform/domain-events.js';
 import { createListsRepo } from './lists.repo.js';
 
-export function createListsService(deps: { db: Db; clock: Clock }) {
+export function createListsService(deps: {
+  db: Db;
+  clock: Clock;
+  /** Told about contacts added to a list (flow triggers, webhooks). */
+  domainEvents?: Pick<DomainEvents, 'emit'>;
+}) {
   const { clock } = deps;
   const repo = createListsRepo(deps.db);
 
@@ -75,7 +81,13 @@ export function createListsService(deps: { db: Db; clock: Clock }) {
     async addMembers(principal: Principal, id: string, contactIds: string[]) {
       if (!(await repo.exists(principal.orgId, id))) throw notFound('List');
       const ids = [...new Set(contactIds)];
-      return { added: await repo.addContacts(principal.orgId, id, { ids }, clock.now()) };
+      const added = await repo.addContactIds(principal.orgId, id, ids, clock.now());
+      if (added.length > 0)
+        await deps.domainEvents?.emit(principal.orgId, 'list.member_added', {
+          listId: id,
+          contactIds: added,
+        });
+      return { added: added.length };
     },
 
     async removeMembers(principal: Principal, id: string, contactIds: string[]) {

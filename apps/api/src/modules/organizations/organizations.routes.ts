@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../http/access.js';
+import { auditFields } from '../audit-log/audit-log.hooks.js';
 import { PageQuerySchema, pageSchema } from '../../http/pagination.js';
 import { RoleSchema } from '../auth/auth.routes.js';
 import type { OrganizationsService } from './organizations.service.js';
@@ -92,7 +93,10 @@ export const organizationsRoutes: FastifyPluginAsyncZod<{
   });
 
   app.patch('/members/:userId', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'member.role_changed', target: 'member', details: auditFields('role') },
+    },
     schema: {
       tags: ['members'],
       summary: "Change a member's role",
@@ -105,7 +109,7 @@ export const organizationsRoutes: FastifyPluginAsyncZod<{
   });
 
   app.delete('/members/:userId', {
-    config: { access: { role: 'admin' } },
+    config: { access: { role: 'admin' }, audit: { action: 'member.removed', target: 'member' } },
     schema: {
       tags: ['members'],
       summary: 'Remove a member from the organization',
@@ -130,7 +134,10 @@ export const organizationsRoutes: FastifyPluginAsyncZod<{
   });
 
   app.post('/invitations', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'member.invited', target: 'invitation', details: auditFields('role') },
+    },
     schema: {
       tags: ['members'],
       summary: 'Invite someone by email; the accept link is shown once',
@@ -142,7 +149,10 @@ export const organizationsRoutes: FastifyPluginAsyncZod<{
   });
 
   app.delete('/invitations/:id', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'member.invitation_revoked', target: 'invitation' },
+    },
     schema: {
       tags: ['members'],
       summary: 'Revoke a pending invitation',

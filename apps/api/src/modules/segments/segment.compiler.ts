@@ -1,7 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { contacts, listMembers } from '../../db/schema/index.js';
 import { AppError } from '../../http/errors.js';
-import type { Condition, SegmentNode, ValueType } from './segment.definition.js';
+import type {
+  Condition,
+  EventCondition,
+  PropertyFilter,
+  SegmentNode,
+  ValueType,
+} from './segment.definition.js';
 
 /**
  * Compiles a validated rule tree into one parameterized WHERE clause over `contacts`.
@@ -137,6 +143,69 @@ function attributeCondition(c: Extract<Condition, { kind: 'attribute' }>): SQL {
   throw new Error(`unhandled attribute op ${c.op} for ${type}`);
 }
 
+function propertyCondition(f: PropertyFilter): SQL {
+  const path = sql`array[${sql.join(
+    f.path.map((p) => sql`${p}`),
+    sql`, `,
+  )}]::text[]`;
+  const text = sql`(ev.properties #>> ${path})`;
+  const numeric = sql`herald_try_numeric(ev.properties #> ${path})`;
+  const cmp = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+  switch (f.op) {
+    case 'eq':
+    case 'neq': {
+      // Numbers compare as numbers (10 matches 10.0 and "10"); strings and booleans as text.
+      const same =
+        typeof f.value === 'number'
+          ? sql`${numeric} = ${f.value}::numeric`
+          : sql`${text} = ${String(f.value)}`;
+      return f.op === 'eq' ? same : sql`not coalesce(${same}, false)`;
+    }
+    case 'contains':
+      return sql`${text} ilike ${`%${likeEscape(String(f.value))}%`}`;
+    default:
+      return typeof f.value === 'number'
+        ? sql`${numeric} ${sql.raw(cmp[f.op])} ${f.value}::numeric`
+        : sql`herald_try_timestamptz(${text}) ${sql.raw(cmp[f.op])} ${f.value}::timestamptz`;
+  }
+}
+
+/**
+ * Track events of the contact, correlated on `events_contact_idx` (contact, name, time).
+ * Counts stop early: "at least N" is an EXISTS that skips N−1 rows, never a full count.
+ */
+function eventCondition(c: EventCondition): SQL {
+  const filters = c.where.map((f) => sql` and ${propertyCondition(f)}`);
+  const matching = (extra: SQL = sql``) =>
+    sql`select 1 from events ev where ev.contact_id = ${contacts.id} and ev.org_id = ${contacts.orgId}
+      and ev.name = ${c.event} and ev.type = 'track'${sql.join(filters, sql``)}${extra}`;
+  const atLeast = (n: number, extra?: SQL) => sql`exists (${matching(extra)} offset ${n - 1})`;
+  if (!('count' in c)) {
+    const since = sql` and ev.occurred_at >= ${
+      c.date !== null
+        ? sql`${c.date}::timestamptz`
+        : sql`now() - make_interval(days => ${c.daysAgo}::int)`
+    }`;
+    return c.op === 'last_after'
+      ? atLeast(1, since)
+      : sql`(${atLeast(1)} and not ${atLeast(1, since)})`;
+  }
+  const window =
+    c.withinDays !== null
+      ? sql` and ev.occurred_at >= now() - make_interval(days => ${c.withinDays}::int)`
+      : sql``;
+  switch (c.op) {
+    case 'at_least':
+      return atLeast(c.count, window);
+    case 'at_most':
+      return sql`not ${atLeast(c.count + 1, window)}`;
+    case 'exactly':
+      return c.count === 0
+        ? sql`not ${atLeast(1, window)}`
+        : sql`(${atLeast(c.count, window)} and not ${atLeast(c.count + 1, window)})`;
+  }
+}
+
 /** `selfId`: the segment being compiled, so a reference back to it is caught as a cycle. */
 export async function compileSegment(
   node: SegmentNode,
@@ -203,6 +272,8 @@ export async function compileSegment(
           and m.${sql.raw(column)} is not null${since})`;
         return n.op === 'has' ? happened : sql`not ${happened}`;
       }
+      case 'event':
+        return eventCondition(n);
       case 'segment': {
         if (visiting.has(n.segmentId)) {
           throw new AppError(

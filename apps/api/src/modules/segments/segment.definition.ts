@@ -12,6 +12,13 @@ import { isUuid } from '../../platform/ids.js';
  *   { engagement: 'opened', op: 'has', campaign?: '<campaign id>', withinDays?: 30 }
  *                                                     received | opened | clicked; has | has_not;
  *                                                     without campaign: any campaign
+ *   { event: 'Order Completed', op: 'at_least', count: 2, withinDays?: 30,
+ *     where?: [{ property: 'plan', op: 'eq', value: 'pro' }] }
+ *                                                     at_least | at_most | exactly: track events
+ *                                                     counted (optionally over the last days)
+ *   { event: 'Order Completed', op: 'last_before', date: '2024-05-01' }   or daysAgo: 30;
+ *                                                     last_before | last_after (on or after)
+ *   where filters: eq | neq | contains | gt | gte | lt | lte on properties.<key> (a.b for nested)
  * Validation walks the tree by hand so every error names the path of the bad node.
  */
 
@@ -68,9 +75,42 @@ export type Condition =
       engagement: (typeof ENGAGEMENTS)[number];
       campaignId: string | null;
       withinDays: number | null;
-    };
+    }
+  | EventCondition;
 
 export const ENGAGEMENTS = ['received', 'opened', 'clicked'] as const;
+
+export const EVENT_COUNT_OPS = ['at_least', 'at_most', 'exactly'] as const;
+export const EVENT_LAST_OPS = ['last_before', 'last_after'] as const;
+export const PROPERTY_OPS = ['eq', 'neq', 'contains', 'gt', 'gte', 'lt', 'lte'] as const;
+const MAX_PROPERTY_FILTERS = 10;
+
+/** A filter on the properties of the events an event condition counts. */
+export interface PropertyFilter {
+  /** Dot path into properties: `plan`, `order.total`. */
+  path: string[];
+  op: (typeof PROPERTY_OPS)[number];
+  value: Scalar;
+}
+
+export type EventCondition =
+  | {
+      kind: 'event';
+      event: string;
+      where: PropertyFilter[];
+      op: (typeof EVENT_COUNT_OPS)[number];
+      count: number;
+      withinDays: number | null;
+    }
+  | {
+      kind: 'event';
+      event: string;
+      where: PropertyFilter[];
+      op: (typeof EVENT_LAST_OPS)[number];
+      /** An ISO date, or `daysAgo` days before now. */
+      date: string | null;
+      daysAgo: number | null;
+    };
 
 export type SegmentNode =
   | { kind: 'all'; children: SegmentNode[] }
@@ -307,13 +347,138 @@ export function parseSegmentDefinition(
         withinDays: (days as number | undefined) ?? null,
       };
     }
+    if ('event' in raw) return parseEventCondition(raw, path, errors);
     errors.push({
       path,
-      message: 'must have one of all, any, not, field, attribute, tag, list, segment, engagement',
+      message:
+        'must have one of all, any, not, field, attribute, tag, list, segment, engagement, event',
     });
     return undefined;
   };
 
   const node = walk(input, 'definition', 0);
   return node && errors.length === 0 ? { ok: true, node } : { ok: false, errors };
+}
+
+const isWholeNumber = (v: unknown, min: number, max: number): v is number =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+
+function parsePropertyFilters(
+  raw: unknown,
+  path: string,
+  errors: FieldError[],
+): PropertyFilter[] | undefined {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw) || raw.length > MAX_PROPERTY_FILTERS) {
+    errors.push({ path, message: `must be a list of at most ${MAX_PROPERTY_FILTERS} filters` });
+    return undefined;
+  }
+  const filters: PropertyFilter[] = [];
+  raw.forEach((f: unknown, i) => {
+    const at = `${path}.${i}`;
+    if (!isObject(f)) {
+      errors.push({ path: at, message: 'must be { property, op, value }' });
+      return;
+    }
+    for (const k of Object.keys(f))
+      if (!['property', 'op', 'value'].includes(k))
+        errors.push({ path: `${at}.${k}`, message: 'is not a known key here' });
+    const property = f.property;
+    const parts = typeof property === 'string' ? property.split('.') : [];
+    if (
+      typeof property !== 'string' ||
+      property.length > 200 ||
+      parts.some((p) => p.length === 0 || p.length > 100)
+    ) {
+      errors.push({ path: `${at}.property`, message: 'must be a property name (a.b for nested)' });
+      return;
+    }
+    const op = f.op;
+    if (!(PROPERTY_OPS as readonly unknown[]).includes(op)) {
+      errors.push({ path: `${at}.op`, message: `must be one of ${PROPERTY_OPS.join(', ')}` });
+      return;
+    }
+    const value = f.value;
+    const ordered = op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte';
+    const isValid = ordered
+      ? (typeof value === 'number' && Number.isFinite(value)) || isDate(value)
+      : op === 'contains'
+        ? typeof value === 'string' && value.length > 0 && value.length <= 1000
+        : (typeof value === 'string' && value.length <= 1000) ||
+          typeof value === 'boolean' ||
+          (typeof value === 'number' && Number.isFinite(value));
+    if (!isValid) {
+      errors.push({
+        path: `${at}.value`,
+        message: ordered
+          ? 'must be a number or an ISO date'
+          : op === 'contains'
+            ? 'must be a non-empty string'
+            : 'must be a string, number or true/false',
+      });
+      return;
+    }
+    filters.push({ path: parts, op: op as PropertyFilter['op'], value: value as Scalar });
+  });
+  return filters.length === raw.length ? filters : undefined;
+}
+
+function parseEventCondition(
+  raw: Record<string, unknown>,
+  path: string,
+  errors: FieldError[],
+): EventCondition | undefined {
+  const before = errors.length;
+  const { event, op } = raw;
+  const isCount = (EVENT_COUNT_OPS as readonly unknown[]).includes(op);
+  const isLast = (EVENT_LAST_OPS as readonly unknown[]).includes(op);
+  const allowed = isLast
+    ? ['event', 'op', 'date', 'daysAgo', 'where']
+    : ['event', 'op', 'count', 'withinDays', 'where'];
+  for (const k of Object.keys(raw))
+    if (!allowed.includes(k))
+      errors.push({ path: `${path}.${k}`, message: 'is not a known key here' });
+  if (typeof event !== 'string' || event.trim().length === 0 || event.length > 200)
+    errors.push({ path: `${path}.event`, message: 'must be an event name' });
+  if (!isCount && !isLast) {
+    errors.push({
+      path: `${path}.op`,
+      message: `must be one of ${[...EVENT_COUNT_OPS, ...EVENT_LAST_OPS].join(', ')}`,
+    });
+    return undefined;
+  }
+  const where = parsePropertyFilters(raw.where, `${path}.where`, errors);
+  if (isCount) {
+    const min = op === 'at_least' ? 1 : 0;
+    if (!isWholeNumber(raw.count, min, 1_000_000))
+      errors.push({ path: `${path}.count`, message: `must be a whole number from ${min}` });
+    const days = raw.withinDays;
+    if (days !== undefined && !isWholeNumber(days, 1, 36500))
+      errors.push({ path: `${path}.withinDays`, message: 'must be a whole number of days' });
+    if (errors.length > before || !where) return undefined;
+    return {
+      kind: 'event',
+      event: (event as string).trim(),
+      where,
+      op: op as (typeof EVENT_COUNT_OPS)[number],
+      count: raw.count as number,
+      withinDays: (days as number | undefined) ?? null,
+    };
+  }
+  const { date, daysAgo } = raw;
+  if ((date === undefined) === (daysAgo === undefined))
+    errors.push({ path: `${path}.date`, message: 'give either date or daysAgo' });
+  else if (date !== undefined && !isDate(date))
+    errors.push({ path: `${path}.date`, message: 'must be an ISO date (YYYY-MM-DD…)' });
+  else if (daysAgo !== undefined && !isWholeNumber(daysAgo, 0, 36500))
+    errors.push({ path: `${path}.daysAgo`, message: 'must be a whole number of days' });
+  if (errors.length > before || !where) return undefined;
+  return {
+    kind: 'event',
+    event: (event as string).trim(),
+    where,
+    op: op as (typeof EVENT_LAST_OPS)[number],
+    date: (date as string | undefined) ?? null,
+    daysAgo: (daysAgo as number | undefined) ?? null,
+  };
 }

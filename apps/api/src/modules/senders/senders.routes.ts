@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../http/access.js';
+import { auditChangedFields, auditFields } from '../audit-log/audit-log.hooks.js';
 import type { SendersService } from './senders.service.js';
 
 const TlsSchema = z
@@ -125,7 +126,14 @@ export const sendersRoutes: FastifyPluginAsyncZod<{ senders: SendersService }> =
   });
 
   app.post('/senders', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: {
+        action: 'sender.created',
+        target: 'sender',
+        details: auditFields('provider', 'fromEmail'),
+      },
+    },
     schema: {
       tags,
       summary: 'Add a sending account (smtp, or the built-in outbox)',
@@ -152,7 +160,10 @@ export const sendersRoutes: FastifyPluginAsyncZod<{ senders: SendersService }> =
   });
 
   app.patch('/senders/:id', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'sender.updated', target: 'sender', details: auditChangedFields },
+    },
     schema: {
       tags,
       summary: 'Change a sender; smtp.password omitted keeps the stored one',
@@ -173,7 +184,7 @@ export const sendersRoutes: FastifyPluginAsyncZod<{ senders: SendersService }> =
   });
 
   app.delete('/senders/:id', {
-    config: { access: { role: 'admin' } },
+    config: { access: { role: 'admin' }, audit: { action: 'sender.deleted', target: 'sender' } },
     schema: {
       tags,
       summary: 'Remove a sender (409 while an unfinished campaign uses it)',

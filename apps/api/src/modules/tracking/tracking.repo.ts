@@ -3,6 +3,17 @@ import type { Db } from '../../db/client.js';
 import { campaigns, links, messages, organizations } from '../../db/schema/index.js';
 import { pgArray } from '../campaigns/ledger.repo.js';
 
+/** A stored hit, as the organization's listeners are told of it. */
+export interface RecordedHit {
+  orgId: string;
+  campaignId: string;
+  messageId: string;
+  contactId: string | null;
+  linkId: string | null;
+  type: string;
+  isMachine: boolean;
+}
+
 export interface TrackingHit {
   type: 'open' | 'click';
   messageId: string;
@@ -24,9 +35,7 @@ export function createTrackingRepo(db: Db) {
      * contact taken from the message, so a hit for an unknown message records nothing), and
      * the messages' first-open/first-click times and counts for people's hits.
      */
-    async recordHits(
-      hits: readonly TrackingHit[],
-    ): Promise<{ orgId: string; campaignId: string; type: string; isMachine: boolean }[]> {
+    async recordHits(hits: readonly TrackingHit[]): Promise<RecordedHit[]> {
       if (hits.length === 0) return [];
       const col = <T>(pick: (h: TrackingHit) => T) => hits.map(pick);
       return db.transaction(async (tx) => {
@@ -60,7 +69,7 @@ export function createTrackingRepo(db: Db) {
             select ${UUID_V7}, org_id, campaign_id, message_id, contact_id, type::email_event_type, link_id, is_machine,
               left(user_agent, 500), now()
             from hits
-            returning org_id, campaign_id, type, is_machine
+            returning org_id, campaign_id, message_id, contact_id, link_id, type, is_machine
           ), people as (
             select message_id,
               count(*) filter (where type = 'open') as opens,
@@ -75,14 +84,23 @@ export function createTrackingRepo(db: Db) {
               opened_at = coalesce(m.opened_at, now()),
               clicked_at = case when people.clicks > 0 then coalesce(m.clicked_at, now()) else m.clicked_at end
             from people where m.id = people.message_id
+            -- Set by this transaction exactly when the stamp equals its start time (now()):
+            -- exact first opens/clicks even when two processes record hits for one message.
+            returning m.campaign_id, m.opened_at = now() as first_open,
+              people.clicks > 0 and m.clicked_at = now() as first_click
+          ), firsts as (
+            select campaign_id, count(*) filter (where first_open) as opened,
+              count(*) filter (where first_click) as clicked
+            from counted group by campaign_id
+          ), bumped as (
+            update ${campaigns} c set opened_count = c.opened_count + firsts.opened,
+              clicked_count = c.clicked_count + firsts.clicked
+            from firsts where c.id = firsts.campaign_id and (firsts.opened > 0 or firsts.clicked > 0)
             returning 1)
-          select org_id as "orgId", campaign_id as "campaignId", type::text as type, is_machine as "isMachine"
+          select org_id as "orgId", campaign_id as "campaignId", message_id as "messageId",
+            contact_id as "contactId", link_id as "linkId", type::text as type, is_machine as "isMachine"
           from events`);
-        return (
-          result as unknown as {
-            rows: { orgId: string; campaignId: string; type: string; isMachine: boolean }[];
-          }
-        ).rows;
+        return (result as unknown as { rows: RecordedHit[] }).rows;
       });
     },
 

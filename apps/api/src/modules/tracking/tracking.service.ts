@@ -1,5 +1,6 @@
 import type { Principal } from '../../http/access.js';
-import type { TrackingHit, TrackingRepo } from './tracking.repo.js';
+import type { DomainEvents } from '../../platform/domain-events.js';
+import type { RecordedHit, TrackingHit, TrackingRepo } from './tracking.repo.js';
 import { isMachineClick, isMachineOpen, type Hit } from './machine.js';
 import type { TrackingTokens } from './tokens.js';
 
@@ -23,6 +24,8 @@ export function createTrackingService(deps: {
   options?: Partial<TrackingOptions>;
   /** After a hit is stored: realtime updates. */
   onHit?: (event: { orgId: string; campaignId: string; type: string; isMachine: boolean }) => void;
+  /** message.opened / message.clicked, told after the batch that stored them commits. */
+  events?: Pick<DomainEvents, 'emit'>;
 }) {
   const { repo, tokens } = deps;
   const maxBatch = deps.options?.maxBatch ?? 500;
@@ -40,11 +43,30 @@ export function createTrackingService(deps: {
         (recorded) => {
           batch.forEach((p) => p.done());
           for (const r of recorded) deps.onHit?.(r);
+          if (deps.events) void announce(deps.events, recorded);
         },
         (error: unknown) => batch.forEach((p) => p.done(error)),
       );
       inFlight.add(write);
       void write.finally(() => inFlight.delete(write));
+    }
+  }
+
+  /** After the answer went out: listeners never slow a pixel or a redirect down. */
+  async function announce(events: Pick<DomainEvents, 'emit'>, recorded: readonly RecordedHit[]) {
+    for (const hit of recorded) {
+      const base = {
+        messageId: hit.messageId,
+        campaignId: hit.campaignId,
+        contactId: hit.contactId,
+        isMachine: hit.isMachine,
+      };
+      if (hit.type === 'open') await events.emit(hit.orgId, 'message.opened', base);
+      else if (hit.type === 'click')
+        await events.emit(hit.orgId, 'message.clicked', {
+          ...base,
+          url: (hit.linkId && linkCache.get(hit.linkId)) ?? '',
+        });
     }
   }
 

@@ -1,4 +1,5 @@
 import {
+  Activity,
   Braces,
   FileText,
   Filter,
@@ -6,9 +7,12 @@ import {
   Layers,
   LayoutDashboard,
   Mail,
+  RadioTower,
+  ScrollText,
   Send,
   Users,
   UsersRound,
+  Webhook,
   Workflow,
   type LucideIcon,
 } from 'lucide-react';
@@ -34,7 +38,8 @@ export const NAV_SECTIONS: NavSection[] = [
       { to: '/segments', label: 'Segments', icon: Filter },
       { to: '/templates', label: 'Templates', icon: FileText },
       { to: '/campaigns', label: 'Campaigns', icon: Send },
-      { to: '/flows', label: 'Flows', icon: Workflow, isSoon: true },
+      { to: '/flows', label: 'Flows', icon: Workflow },
+      { to: '/events', label: 'Events', icon: Activity },
       { to: '/senders', label: 'Senders', icon: Mail },
     ],
   },
@@ -44,6 +49,9 @@ export const NAV_SECTIONS: NavSection[] = [
       { to: '/settings/members', label: 'Members', icon: UsersRound },
       { to: '/settings/fields', label: 'Contact fields', icon: Braces },
       { to: '/settings/api-keys', label: 'API keys', icon: KeyRound },
+      { to: '/settings/write-keys', label: 'Write keys', icon: RadioTower },
+      { to: '/settings/audit-log', label: 'Audit log', icon: ScrollText },
+      { to: '/settings/webhooks', label: 'Webhooks', icon: Webhook },
     ],
   },
   {

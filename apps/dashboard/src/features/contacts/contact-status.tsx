@@ -45,6 +45,7 @@ const SOURCE_LABELS: Record<string, string> = {
   api: 'API',
   dashboard: 'Added in the dashboard',
   import: 'CSV import',
+  events: 'Event API',
 };
 
 /** Where a contact came from, in words ("CSV import"); unknown sources as they were given. */

@@ -1,4 +1,5 @@
 import type { Clock } from '../../../platform/clock.js';
+import type { DomainEvents } from '../../../platform/domain-events.js';
 import { createMessageSkeleton, type MessageSkeleton } from '../../../platform/mail/mime.js';
 import type { SmtpResult } from '../../../platform/mail/smtp-client.js';
 import type { RateLimiter } from '../../../platform/ratelimit/ratelimit.js';
@@ -66,6 +67,10 @@ export interface PipelineDeps {
   publicUrl: string;
   settings: SendSettings;
   onProgress?: (progress: CampaignProgress) => void;
+  /** message.sent / message.bounced, once per recorded batch (webhooks, flows). */
+  events?: Pick<DomainEvents, 'emit'>;
+  /** Each sender's SMTP results of a batch, after they are booked (metrics). */
+  onSenderResults?: (senderId: string, results: readonly SmtpResult[]) => void;
 }
 
 export function createSendPipeline(deps: PipelineDeps) {
@@ -85,6 +90,12 @@ export function createSendPipeline(deps: PipelineDeps) {
         campaign.templateVersion ?? template.version,
       );
       if (!version) throw new Error('The campaign’s template version is gone.');
+      // A flow's email step may replace the template's subject.
+      if (campaign.subject)
+        return deps.compile(
+          { ...version, subject: campaign.subject },
+          `version:${version.id}:subject:${campaign.subject}`,
+        );
       return deps.compile(version, `version:${version.id}`);
     }
     return deps.compile(
@@ -178,6 +189,7 @@ export function createSendPipeline(deps: PipelineDeps) {
     campaign: CampaignRow,
     template: CompiledTemplate,
     cursor: { next: number },
+    onlyId?: string,
   ) {
     const now = clock.now();
     const senderRows = (await campaigns.sendersOf(campaign.orgId, campaign.senderIds)).sort(
@@ -206,7 +218,7 @@ export function createSendPipeline(deps: PipelineDeps) {
     }
     const grants: { sender: SenderRow; grant: number; retryInMs: number }[] = [];
     for (const sender of usable) {
-      const quota = await takeQuota(deps.limiter, sender, settings.batchSize);
+      const quota = await takeQuota(deps.limiter, sender, onlyId ? 1 : settings.batchSize);
       grants.push({ sender, grant: quota.granted, retryInMs: quota.retryInMs });
     }
     const allowance = grants.reduce((sum, g) => sum + g.grant, 0);
@@ -221,6 +233,7 @@ export function createSendPipeline(deps: PipelineDeps) {
       campaign.id,
       Math.min(settings.batchSize, allowance),
       settings.leaseMs,
+      onlyId,
     );
     const assignment = assignSenders(
       campaign.rotation,
@@ -423,7 +436,9 @@ export function createSendPipeline(deps: PipelineDeps) {
     }
     for (const [senderId, list] of bySender) {
       await deps.senders.recordOutcomes(campaign.orgId, senderId, list);
+      deps.onSenderResults?.(senderId, list);
     }
+    if (deps.events) await announceBatch(campaign, claimed, contactsById, outcomes);
     const count = (status: MessageOutcome['status']) =>
       outcomes.filter((o) => o.status === status).length;
     deps.onProgress?.({
@@ -437,6 +452,34 @@ export function createSendPipeline(deps: PipelineDeps) {
       },
     });
     return { sent: results.length };
+  }
+
+  /** After the batch is recorded: one event per kind with the batch's messages in it. */
+  async function announceBatch(
+    campaign: CampaignRow,
+    claimed: readonly ClaimedMessage[],
+    contactsById: ReadonlyMap<string, RecipientContact>,
+    outcomes: readonly MessageOutcome[],
+  ) {
+    const byId = new Map(claimed.map((m) => [m.id, m]));
+    const describe = (o: MessageOutcome) => {
+      const contactId = byId.get(o.id)?.contactId ?? null;
+      const email = contactId ? contactsById.get(contactId)?.email : undefined;
+      return {
+        messageId: o.id,
+        campaignId: campaign.id,
+        contactId,
+        ...(email ? { email } : {}),
+      };
+    };
+    const sent = outcomes.filter((o) => o.status === 'sent').map(describe);
+    const bounced = outcomes
+      .filter((o) => o.status === 'bounced')
+      .map((o) => ({ ...describe(o), reply: o.reply ?? '' }));
+    if (sent.length > 0)
+      await deps.events!.emit(campaign.orgId, 'message.sent', { messages: sent });
+    if (bounced.length > 0)
+      await deps.events!.emit(campaign.orgId, 'message.bounced', { messages: bounced });
   }
 
   async function takeQuotaBack(sender: SenderRow, units: number) {
@@ -484,6 +527,21 @@ export function createSendPipeline(deps: PipelineDeps) {
             waitingReason: null,
           });
       }
+    },
+
+    /**
+     * One message now, if it is due (a flow's email): the same claim, render, links, MIME,
+     * transport and record as a lane's batch, for that row alone. `wait` says when to look
+     * again when no sender could take it.
+     */
+    async sendOne(
+      campaignId: string,
+      messageId: string,
+    ): Promise<{ wait: { until: Date; reason: string } | null }> {
+      const campaign = await campaigns.findById(campaignId);
+      if (!campaign) return { wait: null };
+      const batch = await sendBatch(campaign, await contentOf(campaign), { next: 0 }, messageId);
+      return { wait: batch && 'wait' in batch && batch.wait ? batch.wait : null };
     },
 
     /** When a lane found nothing due: the campaign is sent once nothing is pending. */

@@ -15,7 +15,7 @@ import { formatDateTime, formatNumber, formatRelative, pluralize } from '../../.
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { useCan } from '../../organizations/api';
 import { useAllTemplates, type TemplateSummary } from '../../templates/api';
-import { useCampaigns, useCampaignStats, type Campaign } from '../api';
+import { useCampaigns, type Campaign } from '../api';
 import { hasStarted, STATUS_FILTERS } from '../lifecycle';
 import { useCampaignLiveUpdates } from '../live-updates';
 import { formatRate } from '../metrics';
@@ -227,14 +227,12 @@ function CampaignRow({
   template: TemplateSummary | undefined;
 }) {
   const isStarted = hasStarted(campaign.status) && campaign.progress.recipients > 0;
-  // The list answers without engagement figures: each started campaign's come from its stats.
-  const stats = useCampaignStats(campaign.id, 'hour', { enabled: isStarted });
-  const { progress } = campaign;
+  const { progress, engagement } = campaign;
   const subject = campaign.templateId ? template?.subject : campaign.subject;
   const href =
     campaign.status === 'draft' ? `/campaigns/${campaign.id}/edit` : `/campaigns/${campaign.id}`;
-  const rate = (unique: number | undefined, value: number | undefined) =>
-    !isStarted || unique === undefined || value === undefined ? (
+  const rate = (unique: number, value: number) =>
+    !isStarted ? (
       <span className="text-slate-400">—</span>
     ) : (
       <>
@@ -274,12 +272,8 @@ function CampaignRow({
       <TD className="text-right tabular-nums">
         {isStarted ? formatNumber(progress.sent) : <span className="text-slate-400">—</span>}
       </TD>
-      <TD className="text-right tabular-nums">
-        {rate(stats.data?.opens.unique, stats.data?.rates.open)}
-      </TD>
-      <TD className="text-right tabular-nums">
-        {rate(stats.data?.clicks.unique, stats.data?.rates.click)}
-      </TD>
+      <TD className="text-right tabular-nums">{rate(engagement.opened, engagement.openRate)}</TD>
+      <TD className="text-right tabular-nums">{rate(engagement.clicked, engagement.clickRate)}</TD>
       <TD>
         <When campaign={campaign} />
       </TD>

@@ -132,6 +132,14 @@ function ContactView({ contact }: { contact: Contact }) {
                   <dt className="text-slate-500">Source</dt>
                   <dd className="text-slate-800">{sourceLabel(contact.source)}</dd>
                 </div>
+                {contact.externalId && (
+                  <div>
+                    <dt className="text-slate-500">User ID (event API)</dt>
+                    <dd className="font-mono text-xs break-all text-slate-800">
+                      {contact.externalId}
+                    </dd>
+                  </div>
+                )}
                 <div>
                   <dt className="text-slate-500">Added</dt>
                   <dd className="text-slate-800">{formatDateTime(contact.createdAt)}</dd>

@@ -1,4 +1,4 @@
-import { Activity as ActivityIcon, ArrowRightLeft, UserPlus } from 'lucide-react';
+import { Activity as ActivityIcon, ArrowRightLeft, UserPlus, Zap } from 'lucide-react';
 import { Card, CardHeader } from '../../../components/ui/card';
 import { ErrorState } from '../../../components/ui/error-state';
 import { LoadMore } from '../../../components/ui/load-more';
@@ -19,9 +19,29 @@ const SOURCES: Record<string, string> = {
   bulk: 'by a bulk action',
   suppression: 'because the address is suppressed',
   unsubscribe: 'through the unsubscribe link',
+  events: 'by the event API',
 };
 const sourceText = (value: unknown) =>
   typeof value === 'string' ? (SOURCES[value] ?? `(${value})`) : '';
+
+/** An event from the event API (identify, track, page…). */
+function describeEvent(data: Record<string, unknown>): string {
+  const name = typeof data.name === 'string' ? `“${data.name}”` : '';
+  switch (data.eventType) {
+    case 'track':
+      return `Did ${name}`;
+    case 'page':
+      return name ? `Viewed page ${name}` : 'Viewed a page';
+    case 'screen':
+      return name ? `Viewed screen ${name}` : 'Viewed a screen';
+    case 'identify':
+      return 'Identified by the event API';
+    case 'alias':
+      return 'Linked another id (alias)';
+    default:
+      return `Event ${String(data.eventType)} ${name}`.trim();
+  }
+}
 
 function describe(activity: Activity): { icon: typeof UserPlus; text: string } {
   const { data } = activity;
@@ -36,6 +56,8 @@ function describe(activity: Activity): { icon: typeof UserPlus; text: string } {
         icon: ArrowRightLeft,
         text: `Status changed from ${statusLabel(data.from)} to ${statusLabel(data.to)} ${sourceText(data.source)}`,
       };
+    case 'event':
+      return { icon: Zap, text: describeEvent(data) };
     default:
       return { icon: ActivityIcon, text: activity.type.replace(/_/g, ' ') };
   }
