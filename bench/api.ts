@@ -7,11 +7,19 @@
  * For each concurrency in CONCURRENCY (default "100,1000") and each scenario it prints req/s,
  * p50/p95/p99 latency and errors; SECONDS (default 10) per scenario. Reference in the same run:
  * `GET /health/live` on the same server at the same concurrency — the HTTP stack's own ceiling.
- * Budget (DESIGN.md §9): API reads p95 < 20 ms at 100 concurrent clients.
+ * Budget (DESIGN.md §9): API reads p95 < 20 ms at 100 concurrent clients. Two readings: saturated
+ * (every client sends its next request the moment it has an answer: p95 is then concurrency /
+ * throughput, and on a 2-core box shared with PostgreSQL and the load generator even
+ * /health/live cannot be under 20 ms), and paced (the same 100 clients offering PACED_RATE
+ * requests per second in all, default 500: the latency a client sees at that load).
  *
  * Soak: SOAK_MINUTES=30 instead runs a mixed read/write load at 100 clients for that long and
  * samples the server's RSS every 15 s; it reports the growth between the first and the last
  * quarter of the run (a leak keeps growing; a bounded heap levels off). Prints JSON.
+ *
+ * SCENARIOS picks scenarios by name; SERVER_NODE_FLAGS passes node flags to the server (e.g.
+ * `--cpu-prof`). A request unanswered for as long as the run (SECONDS - 1, at least 1 s) counts
+ * as an error (a timeout), so a run that drowns the server cannot look fast.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,6 +32,7 @@ const CONTACTS = Number(process.env.CONTACTS ?? 10_000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const CONCURRENCY = (process.env.CONCURRENCY ?? '100,1000').split(',').map(Number);
 const SOAK_MINUTES = Number(process.env.SOAK_MINUTES ?? 0);
+const PACED_RATE = Number(process.env.PACED_RATE ?? 500);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 interface Scenario {
@@ -41,7 +50,14 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** One scenario at one concurrency; latencies are collected per response for exact p95. */
-async function load(base: string, auth: string, scenario: Scenario, connections: number) {
+async function load(
+  base: string,
+  auth: string,
+  scenario: Scenario,
+  connections: number,
+  /** Requests per second offered by all connections together; unset: as fast as answered. */
+  overallRate?: number,
+) {
   const latencies: number[] = [];
   let unexpected = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -50,6 +66,8 @@ async function load(base: string, auth: string, scenario: Scenario, connections:
         url: base,
         connections,
         duration: SECONDS,
+        timeout: Math.max(1, SECONDS - 1),
+        ...(overallRate ? { overallRate } : {}),
         headers: { authorization: auth, 'content-type': 'application/json' },
         requests: [
           {
@@ -69,6 +87,7 @@ async function load(base: string, auth: string, scenario: Scenario, connections:
     });
   });
   latencies.sort((a, b) => a - b);
+
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: round(percentile(latencies, 50)),
@@ -194,6 +213,14 @@ async function main() {
       },
     ];
 
+    // SCENARIOS="contacts/:id,campaigns" runs only the scenarios whose names contain one of
+    // these (the /health/live reference always runs).
+    const wanted = (process.env.SCENARIOS ?? '').split(',').filter(Boolean);
+    const picked = scenarios.filter(
+      (s) =>
+        s.kind === 'reference' || wanted.length === 0 || wanted.some((w) => s.name.includes(w)),
+    );
+
     if (SOAK_MINUTES > 0) {
       // Reads and updates in turn, a few seconds each, for the whole soak.
       const soakScenarios = scenarios.filter((s) => s.kind !== 'reference' && s.expect === 200);
@@ -241,12 +268,12 @@ async function main() {
     const runs: Record<string, unknown>[] = [];
     for (const connections of CONCURRENCY) {
       const byName: Record<string, Awaited<ReturnType<typeof load>>> = {};
-      for (const s of scenarios) byName[s.name] = await load(base, auth, s, connections);
+      for (const s of picked) byName[s.name] = await load(base, auth, s, connections);
       const reference = byName['GET /health/live']!;
       runs.push({
         connections,
         scenarios: Object.fromEntries(
-          scenarios.map((s) => [
+          picked.map((s) => [
             s.name,
             {
               ...byName[s.name],
@@ -255,10 +282,18 @@ async function main() {
           ]),
         ),
         readsP95Ms: Math.max(
-          ...scenarios.filter((s) => s.kind === 'read').map((s) => byName[s.name]!.p95Ms),
+          ...picked.filter((s) => s.kind === 'read').map((s) => byName[s.name]!.p95Ms),
         ),
       });
     }
+    // The same reads from 100 clients that each wait for their answer and send at most
+    // PACED_RATE / 100 requests per second: latency at a stated load, not at saturation.
+    const paced: Record<string, Awaited<ReturnType<typeof load>>> = {};
+    for (const s of picked.filter((x) => x.kind !== 'write'))
+      paced[s.name] = await load(base, auth, s, 100, PACED_RATE);
+    const pacedReadsP95Ms = Math.max(
+      ...picked.filter((s) => s.kind === 'read').map((s) => paced[s.name]!.p95Ms),
+    );
     const at100 = runs.find((r) => r.connections === 100) as { readsP95Ms: number } | undefined;
     console.log(
       JSON.stringify(
@@ -267,8 +302,12 @@ async function main() {
           seconds: SECONDS,
           serverRssMb: rssMb(server.pid!),
           runs,
+          paced: { connections: 100, offeredRequestsPerSecond: PACED_RATE, scenarios: paced },
           budget: { readsP95MsAt100: 20 },
-          withinBudget: at100 ? at100.readsP95Ms < 20 : null,
+          withinBudget: {
+            saturated: at100 ? at100.readsP95Ms < 20 : null,
+            paced: pacedReadsP95Ms < 20,
+          },
         },
         null,
         2,

@@ -110,7 +110,9 @@ const MAIN = fileURLToPath(new URL('../apps/api/dist/main.js', import.meta.url))
 
 /** Starts `herald serve` as its own process; resolves once it listens. */
 export function startHeraldServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
+  // SERVER_NODE_FLAGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+  const flags = (process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, MAIN, 'serve'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,7 @@ import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { createMetrics } from '../../apps/api/src/platform/metrics.js';
+import { WORKER_NODE_OPTIONS } from '../../apps/api/src/platform/worker-heap.js';
 
 /**
  * What can be checked about deploy/ without a Docker engine. Each check returns the problems it
@@ -115,7 +116,7 @@ export function checkCompose(path = PATHS.compose): string[] {
   if (herald.length === 0) problems.push('compose: no service runs the Herald image');
   for (const [name, service] of herald) {
     for (const key of Object.keys(asRecord(asRecord(service).environment))) {
-      if (!known.has(key))
+      if (!known.has(key) && key !== 'NODE_OPTIONS')
         problems.push(`compose: ${name} sets ${key}, which Herald does not read (.env.example)`);
     }
   }
@@ -130,6 +131,11 @@ export function checkCompose(path = PATHS.compose): string[] {
     problems.push('compose: api must be `serve --no-worker` with at least 2 replicas');
   if (commandOf(services.worker) !== 'worker' || replicas(services.worker) < 2)
     problems.push('compose: worker must be `worker` with at least 2 replicas');
+  const workerNodeOptions = asRecord(asRecord(services.worker).environment).NODE_OPTIONS;
+  if (workerNodeOptions !== WORKER_NODE_OPTIONS)
+    problems.push(
+      `compose: worker must set NODE_OPTIONS to '${WORKER_NODE_OPTIONS}' (the heap bench:send measures)`,
+    );
   if (commandOf(services.migrate) !== 'migrate')
     problems.push('compose: a one-shot `migrate` service must run before API and workers');
   return problems;

@@ -12,12 +12,18 @@ export interface DomainEventMap {
   'contact.unsubscribed': { contactId: string; source: string };
   /** A contact was added to a list (API, import, bulk action, flow step). */
   'list.member_added': { listId: string; contactIds: string[] };
-  /** An event from the event API, stored (retries of a messageId are not emitted twice). */
+  /**
+   * One ingest batch's track events, stored, in the order they were sent (retries of a
+   * messageId are not emitted twice). A batch, so a listener queries once per batch, not per
+   * event: ingestion runs at thousands of events per second.
+   */
   'event.tracked': {
-    eventId: string;
-    contactId: string;
-    name: string;
-    properties: Record<string, unknown>;
+    events: {
+      eventId: string;
+      contactId: string;
+      name: string;
+      properties: Record<string, unknown>;
+    }[];
   };
   /** One send batch's accepted messages (`email`: the recipient address at send time). */
   'message.sent': {

@@ -141,10 +141,11 @@ describe('metrics of sends, tracking and events', () => {
       name: 'Order Completed',
       properties: {},
     };
-    await events.emit('org', 'event.tracked', tracked);
-    await events.emit('org', 'event.tracked', { ...tracked, eventId: 'e2' });
+    // One ingest batch of two events, then a batch of one.
+    await events.emit('org', 'event.tracked', { events: [tracked, { ...tracked, eventId: 'e2' }] });
+    await events.emit('org', 'event.tracked', { events: [{ ...tracked, eventId: 'e3' }] });
     await events.emit('org', 'contact.created', { contactId: 'c1', source: 'api' });
-    expect(await metrics.registry.metrics()).toContain('herald_events_ingested_total 2');
+    expect(await metrics.registry.metrics()).toContain('herald_events_ingested_total 3');
   });
 });
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DomainEvents } from './domain-events.js';
+import type { DomainEventMap, DomainEvents } from './domain-events.js';
 import type { SmtpResult } from './mail/smtp-client.js';
 import type { JobOutcome, QueueCounts } from './queue/queue.js';
 
@@ -101,8 +101,9 @@ export function createMetrics() {
     watchDomainEvents(events: DomainEvents) {
       if (watchedEmitters.has(events)) return;
       watchedEmitters.add(events);
-      events.listen((_orgId, type) => {
-        if (type === 'event.tracked') eventsIngested.inc();
+      events.listen((_orgId, type, data) => {
+        if (type === 'event.tracked')
+          eventsIngested.inc((data as DomainEventMap['event.tracked']).events.length);
       });
     },
   };

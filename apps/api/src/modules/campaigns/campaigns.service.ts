@@ -89,6 +89,20 @@ export function createCampaignsService(deps: {
     return row;
   }
 
+  /**
+   * A campaign the caller may change: a flow step's hidden campaign is read (stats, recipients)
+   * and followed up here, but changed only through its flow.
+   */
+  async function own(principal: Principal, id: string): Promise<CampaignRow> {
+    const row = await get(principal, id);
+    if (row.kind === 'flow')
+      throw new AppError(
+        'conflict',
+        'This campaign sends a step of a flow: change it in the flow, not here.',
+      );
+    return row;
+  }
+
   const conflict = (row: CampaignRow, action: string) =>
     new AppError('conflict', `A ${row.status} campaign cannot ${action}.`);
 
@@ -411,7 +425,7 @@ export function createCampaignsService(deps: {
     },
 
     async update(principal: Principal, id: string, patch: Partial<CampaignInput>) {
-      const row = await get(principal, id);
+      const row = await own(principal, id);
       if (!FROM.edit!.includes(row.status)) throw conflict(row, 'be edited');
       await checkInput(principal.orgId, patch);
       const updated = await repo.update(principal.orgId, id, {
@@ -438,7 +452,7 @@ export function createCampaignsService(deps: {
     },
 
     async remove(principal: Principal, id: string) {
-      const row = await get(principal, id);
+      const row = await own(principal, id);
       if (!FROM.delete!.includes(row.status)) throw conflict(row, 'be deleted');
       await repo.delete(principal.orgId, id);
     },
@@ -451,7 +465,7 @@ export function createCampaignsService(deps: {
       id: string,
       input: { sendAt: string; timezone?: string | undefined },
     ) {
-      const row = await get(principal, id);
+      const row = await own(principal, id);
       if (!FROM.schedule!.includes(row.status)) throw conflict(row, 'be scheduled');
       const timezone = input.timezone ?? null;
       if (timezone && !isValidTimezone(timezone))
@@ -480,7 +494,7 @@ export function createCampaignsService(deps: {
     },
 
     async sendNow(principal: Principal, id: string) {
-      const row = await get(principal, id);
+      const row = await own(principal, id);
       if (!FROM.sendNow!.includes(row.status)) throw conflict(row, 'be sent now');
       await refuseIfBlocked(row);
       const now = clock.now();
@@ -495,7 +509,7 @@ export function createCampaignsService(deps: {
     },
 
     async pause(principal: Principal, id: string) {
-      const row = await get(principal, id);
+      const row = await own(principal, id);
       const updated = await transition(id, FROM.pause!, {
         status: 'paused',
         updatedAt: clock.now(),
@@ -505,7 +519,7 @@ export function createCampaignsService(deps: {
     },
 
     async resume(principal: Principal, id: string) {
-      const row = await get(principal, id);
+      const row = await own(principal, id);
       const updated = await transition(id, FROM.resume!, {
         status: 'sending',
         waitingUntil: null,
@@ -518,7 +532,7 @@ export function createCampaignsService(deps: {
     },
 
     async cancel(principal: Principal, id: string) {
-      const row = await get(principal, id);
+      const row = await own(principal, id);
       const updated = await transition(id, FROM.cancel!, {
         status: 'cancelled',
         finishedAt: clock.now(),
@@ -532,7 +546,7 @@ export function createCampaignsService(deps: {
     },
 
     async duplicate(principal: Principal, id: string) {
-      const row = await get(principal, id);
+      const row = await own(principal, id);
       const now = clock.now();
       const copy = await repo.insert({
         ...row,
@@ -548,6 +562,10 @@ export function createCampaignsService(deps: {
         failedCount: 0,
         bouncedCount: 0,
         cancelledCount: 0,
+        openedCount: 0,
+        clickedCount: 0,
+        // A copy is the marketer's own campaign, even when made from a flow step's.
+        kind: 'campaign',
         lastError: null,
         startedAt: null,
         finishedAt: null,
@@ -592,6 +610,10 @@ export function createCampaignsService(deps: {
         failedCount: 0,
         bouncedCount: 0,
         cancelledCount: 0,
+        openedCount: 0,
+        clickedCount: 0,
+        // A copy is the marketer's own campaign, even when made from a flow step's.
+        kind: 'campaign',
         lastError: null,
         startedAt: null,
         finishedAt: null,

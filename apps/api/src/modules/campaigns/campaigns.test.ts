@@ -201,6 +201,17 @@ describe('campaigns', () => {
       openRate: 1 / 3,
       clickRate: 1 / 3,
     });
+    // A copy starts with no engagement of its own.
+    const copy = (await call('POST', `/api/v1/campaigns/${campaign.id}/duplicate`)).json() as {
+      id: string;
+    };
+    const relisted = (await call('GET', '/api/v1/campaigns')).json() as {
+      items: (Campaign & { engagement: Record<string, number> })[];
+    };
+    expect(relisted.items.find((c) => c.id === copy.id)!.engagement).toMatchObject({
+      opened: 0,
+      clicked: 0,
+    });
 
     // Segments see engagement: who received, opened and clicked (this or any campaign).
     const count = async (definition: object) =>

@@ -5,6 +5,7 @@ import {
   campaigns,
   contacts,
   emailEvents,
+  flowRuns,
   links,
   listMembers,
   messages,
@@ -27,6 +28,8 @@ export interface ClaimedMessage {
   contactId: string | null;
   email: string | null;
   attempts: number;
+  /** For a flow's email: the run it was sent in. */
+  flowRunId: string | null;
 }
 
 export interface MessageOutcome {
@@ -155,7 +158,8 @@ export function createLedgerRepo(db: Db) {
           update ${messages} m set status = 'sending', attempts = m.attempts + 1,
             lease_until = now() + ${`${leaseMs} milliseconds`}::interval
           from due where m.id = due.id
-          returning m.id, m.contact_id as "contactId", m.email, m.attempts`),
+          returning m.id, m.contact_id as "contactId", m.email, m.attempts,
+            m.flow_run_id as "flowRunId"`),
       );
     },
 
@@ -166,11 +170,37 @@ export function createLedgerRepo(db: Db) {
           orgId: messages.orgId,
           campaignId: messages.campaignId,
           contactId: messages.contactId,
+          flowRunId: messages.flowRunId,
         })
         .from(messages)
         .where(eq(messages.id, id))
         .limit(1);
       return row ?? null;
+    },
+
+    /** The events that started these flow runs (runs started otherwise have none). */
+    async triggerEvents(
+      orgId: string,
+      runIds: readonly string[],
+    ): Promise<Map<string, { name: string; properties: Record<string, unknown> }>> {
+      const found = new Map<string, { name: string; properties: Record<string, unknown> }>();
+      if (runIds.length === 0) return found;
+      const rows = await db
+        .select({ id: flowRuns.id, trigger: flowRuns.trigger })
+        .from(flowRuns)
+        .where(and(eq(flowRuns.orgId, orgId), inArray(flowRuns.id, [...runIds])));
+      for (const { id, trigger } of rows) {
+        if (trigger.type !== 'event' || typeof trigger.name !== 'string') continue;
+        const properties = trigger.properties;
+        found.set(id, {
+          name: trigger.name,
+          properties:
+            properties && typeof properties === 'object' && !Array.isArray(properties)
+              ? (properties as Record<string, unknown>)
+              : {},
+        });
+      }
+      return found;
     },
 
     async contactsFor(orgId: string, ids: readonly string[]): Promise<RecipientContact[]> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { contactActivities, contacts, listMembers, suppressions } from '../../db/schema/index.js';
 import { createTestApp, type Session, type TestApp } from '../../test/harness.js';
+import { createWriteKey, eventsOf, send } from '../events/events.fixtures.js';
 
 interface Contact {
   id: string;
@@ -101,6 +102,30 @@ describe('data-subject requests', () => {
         })
       ).statusCode,
     ).toBe(403);
+  });
+
+  it('includes the contact’s event API events in the export, and erasure deletes them', async () => {
+    const owner = await t.register();
+    const { contact } = await contactInList(owner, 'tracked@example.com');
+    const { key } = await createWriteKey(t, owner);
+    const tracked = await send(t, key, '/v1/batch', {
+      batch: [
+        { type: 'identify', userId: 'u-7', traits: { email: 'tracked@example.com' } },
+        { type: 'track', userId: 'u-7', event: 'Order Completed', properties: { total: 42 } },
+      ],
+    });
+    expect(tracked.statusCode, tracked.body).toBe(200);
+    const data = (
+      await t.call(owner.accessToken, { method: 'GET', url: `/api/v1/contacts/${contact.id}/data` })
+    ).json() as { trackedEvents: Record<string, unknown>[]; flowRuns: unknown[] };
+    expect(data.trackedEvents).toMatchObject([
+      { type: 'identify', userId: 'u-7' },
+      { type: 'track', name: 'Order Completed', properties: { total: 42 } },
+    ]);
+    expect(data.flowRuns).toEqual([]);
+
+    expect((await erase(owner, contact.id)).statusCode).toBe(204);
+    expect(await eventsOf(t, owner.organization.id)).toEqual([]);
   });
 
   it('erases the contact, its memberships and activity, keeping nothing personal', async () => {

@@ -295,19 +295,32 @@ export function createContactsRepo(db: Db) {
         .orderBy(asc(contactActivities.id));
     },
 
-    /** Messages and engagement events kept about a contact (for a data-subject request). */
+    /**
+     * Messages, engagement events, event API events and flow runs kept about a contact (for a
+     * data-subject request).
+     */
     async engagementOf(orgId: string, contactId: string) {
-      const [sent, events] = await Promise.all([
+      const [sent, events, tracked, runs] = await Promise.all([
         db.execute(sql`select id, campaign_id as "campaignId", email, status, attempts, sent_at as "sentAt",
             opened_at as "openedAt", clicked_at as "clickedAt", unsubscribed_at as "unsubscribedAt"
           from messages where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid order by id`),
         db.execute(sql`select id, campaign_id as "campaignId", type, is_machine as "isMachine",
             user_agent as "userAgent", created_at as "createdAt"
           from email_events where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid order by id`),
+        db.execute(sql`select id, type, name, message_id as "messageId", user_id as "userId",
+            anonymous_id as "anonymousId", properties, context, occurred_at as "occurredAt"
+          from events where org_id = ${orgId}::uuid and contact_id = ${contactId}::uuid order by id`),
+        db.execute(sql`select r.id, r.flow_id as "flowId", f.name as "flowName", r.version, r.status,
+            r.trigger, r.exit_reason as "exitReason", r.started_at as "startedAt",
+            r.finished_at as "finishedAt"
+          from flow_runs r join flows f on f.id = r.flow_id
+          where r.org_id = ${orgId}::uuid and r.contact_id = ${contactId}::uuid order by r.id`),
       ]);
       return {
         messages: rowsOf<Record<string, unknown>>(sent),
         events: rowsOf<Record<string, unknown>>(events),
+        trackedEvents: rowsOf<Record<string, unknown>>(tracked),
+        flowRuns: rowsOf<Record<string, unknown>>(runs),
       };
     },
 

@@ -145,7 +145,7 @@ export const contactsRoutes: FastifyPluginAsyncZod<{ contacts: ContactsService }
     schema: {
       tags,
       summary:
-        'Everything held about a contact (data-subject access request): the contact, list memberships, activity, messages, engagement events and suppression entry',
+        'Everything held about a contact (data-subject access request): the contact, list memberships, activity, messages, engagement events, event API events, flow runs and suppression entry',
       params: IdParams,
       response: {
         200: z.object({
@@ -159,6 +159,14 @@ export const contactsRoutes: FastifyPluginAsyncZod<{ contacts: ContactsService }
           events: z
             .array(z.record(z.string(), z.unknown()))
             .describe('Opens, clicks, unsubscribes and bounces, with the user agent seen'),
+          trackedEvents: z
+            .array(z.record(z.string(), z.unknown()))
+            .describe(
+              'Events from the event API (identify, track, page…) with properties and context',
+            ),
+          flowRuns: z
+            .array(z.record(z.string(), z.unknown()))
+            .describe('Automation flow runs the contact was enrolled in, with their trigger'),
         }),
       },
     },

@@ -54,8 +54,6 @@ interface ContactRef {
 const UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 const SQLSTATE_RETRY = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
-/** Contacts whose event.tracked listeners run at once. */
-const EMIT_CONCURRENCY = 4;
 
 function isRetryable(error: unknown): boolean {
   if (isUniqueViolation(error)) return true;
@@ -311,29 +309,17 @@ export function createEventIngestion(deps: { db: Db; clock: Clock; domainEvents:
     });
   }
 
-  /**
-   * Listeners (flow triggers, webhooks) query per event, so contacts are told in parallel;
-   * one contact's events stay in order, as a flow waiting on them expects.
-   */
+  /** The batch's stored track events, in the order they were sent, told once. */
   async function emitTracked(orgId: string, tracked: EventRow[]) {
-    const byContact = new Map<string, EventRow[]>();
-    for (const r of tracked)
-      byContact.set(r.contactId!, [...(byContact.get(r.contactId!) ?? []), r]);
-    const queues = [...byContact.values()];
-    let next = 0;
-    const worker = async () => {
-      for (let queue = queues[next++]; queue; queue = queues[next++]) {
-        for (const r of queue) {
-          await domainEvents.emit(orgId, 'event.tracked', {
-            eventId: r.id,
-            contactId: r.contactId!,
-            name: r.name!,
-            properties: r.properties,
-          });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(EMIT_CONCURRENCY, queues.length) }, worker));
+    if (tracked.length === 0) return;
+    await domainEvents.emit(orgId, 'event.tracked', {
+      events: tracked.map((r) => ({
+        eventId: r.id,
+        contactId: r.contactId!,
+        name: r.name!,
+        properties: r.properties,
+      })),
+    });
   }
 
   return {

@@ -78,7 +78,25 @@ describe('flow execution', () => {
       await org.call('GET', `/api/v1/contacts/${run!.contactId}/timeline`)
     ).json() as { items: { type: string; data: Record<string, unknown> }[] };
     expect(timeline.items.map((i) => i.type)).toContain('flow_completed');
-    expect(timeline.items.filter((i) => i.type === 'message_sent')).toHaveLength(2);
+    const sent = timeline.items.filter((i) => i.type === 'message_sent');
+    expect(sent).toHaveLength(2);
+
+    // A step's hidden campaign can be read, but is changed only through its flow.
+    const hidden = sent[0]!.data.campaignId as string;
+    expect((await org.call('GET', `/api/v1/campaigns/${hidden}`)).statusCode).toBe(200);
+    for (const [method, path, body] of [
+      ['PATCH', '', { name: 'Renamed' }],
+      ['POST', '/pause', undefined],
+      ['POST', '/cancel', undefined],
+      ['POST', '/duplicate', undefined],
+      ['DELETE', '', undefined],
+    ] as const) {
+      const res = await org.call(method, `/api/v1/campaigns/${hidden}${path}`, body);
+      expect(res.statusCode, `${method} ${path}`).toBe(409);
+    }
+    expect(
+      ((await org.call('GET', `/api/v1/campaigns/${hidden}`)).json() as { name: string }).name,
+    ).not.toBe('Renamed');
   });
 
   it('sends once when a step job runs twice, or two copies run at once', async () => {
@@ -228,10 +246,14 @@ describe('flow execution', () => {
     await runsSettled(org.call, flowId, 2, ['waiting']);
     const emit = (contactId: string, total: number) =>
       t.services.domainEvents.emit(org.s.organization.id, 'event.tracked', {
-        eventId: crypto.randomUUID(),
-        contactId,
-        name: 'Order Completed',
-        properties: { total },
+        events: [
+          {
+            eventId: crypto.randomUUID(),
+            contactId,
+            name: 'Order Completed',
+            properties: { total },
+          },
+        ],
       });
     // Too small for the filter: still waiting.
     await emit(buyer, 5);
@@ -273,10 +295,14 @@ describe('flow execution', () => {
     await org.call('POST', `/api/v1/flows/${flowId}/enroll`, { contactId });
     await runsSettled(org.call, flowId, 1, ['waiting']);
     await t.services.domainEvents.emit(org.s.organization.id, 'event.tracked', {
-      eventId: crypto.randomUUID(),
-      contactId,
-      name: 'Subscription Started',
-      properties: {},
+      events: [
+        {
+          eventId: crypto.randomUUID(),
+          contactId,
+          name: 'Subscription Started',
+          properties: {},
+        },
+      ],
     });
     const [run] = await runsSettled(org.call, flowId, 1, ['exited']);
     expect(run!.exitReason).toBe('event: Subscription Started');

@@ -350,6 +350,22 @@ export function createFlowRunsRepo(db: Db) {
       });
     },
 
+    /** Which of these contacts have an unfinished run (the ones an event can exit or resume). */
+    async contactsWithUnfinished(orgId: string, contactIds: readonly string[]) {
+      if (contactIds.length === 0) return new Set<string>();
+      const rows = await db
+        .selectDistinct({ contactId: flowRuns.contactId })
+        .from(flowRuns)
+        .where(
+          and(
+            eq(flowRuns.orgId, orgId),
+            inArray(flowRuns.contactId, [...contactIds]),
+            inArray(flowRuns.status, [...UNFINISHED]),
+          ),
+        );
+      return new Set(rows.map((r) => r.contactId));
+    },
+
     /** A contact's unfinished runs with their version's exit conditions, for an event. */
     async unfinishedOfContact(orgId: string, contactId: string) {
       return db

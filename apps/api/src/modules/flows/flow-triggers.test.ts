@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowSegmentMembers } from '../../db/schema/index.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { addDays } from './flow-time.js';
-import { flowOrg, line, runsOf, runsSettled, type FlowOrg } from './flows.test-kit.js';
+import { flowOrg, line, outboxFor, runsOf, runsSettled, type FlowOrg } from './flows.test-kit.js';
 
 const tagStep = (tag: string) => ({
   id: 'tag',
@@ -28,10 +28,14 @@ describe('flow triggers and re-entry', () => {
     eventId = randomUUID(),
   ) =>
     t.services.domainEvents.emit(org.s.organization.id, 'event.tracked', {
-      eventId,
-      contactId,
-      name,
-      properties,
+      events: [
+        {
+          eventId,
+          contactId,
+          name,
+          properties,
+        },
+      ],
     });
 
   it('enrols on an event under each re-entry policy', async () => {
@@ -82,9 +86,19 @@ describe('flow triggers and re-entry', () => {
   it('enrols from the event API: a Segment-style track call starts the run, a retry does not', async () => {
     const org = await flowOrg(t);
     const flowId = await org.activeFlow(
-      line({ type: 'event', name: 'Plan Upgraded', propertyFilter: [] }, [tagStep('upgraded')], {
-        reEntry: 'every_time',
-      }),
+      line(
+        { type: 'event', name: 'Plan Upgraded', propertyFilter: [] },
+        [
+          {
+            id: 'thanks',
+            type: 'send_email',
+            // The email prints the event that started the run.
+            config: { templateId: org.templateId, subject: 'Welcome to {{ event.plan }}' },
+          },
+          tagStep('upgraded'),
+        ],
+        { reEntry: 'every_time' },
+      ),
     );
     const writeKey = (
       (await org.call('POST', '/api/v1/write-keys', { name: 'Website' })).json() as { key: string }
@@ -119,6 +133,56 @@ describe('flow triggers and re-entry', () => {
       contactEmail: 'upgrader@example.com',
       trigger: { type: 'event', name: 'Plan Upgraded', properties: { plan: 'pro' } },
     });
+    expect((await outboxFor(org.call, 'upgrader@example.com')).map((m) => m.subject)).toEqual([
+      'Welcome to pro',
+    ]);
+  });
+
+  it('works through one batch in order: an event that starts a run, then one that exits it', async () => {
+    const org = await flowOrg(t);
+    const flowId = await org.activeFlow(
+      line(
+        { type: 'event', name: 'Cart Abandoned', propertyFilter: [] },
+        [
+          {
+            id: 'pause',
+            type: 'wait',
+            config: { mode: 'duration', duration: { amount: 1, unit: 'hours' } },
+          },
+          tagStep('reminded'),
+        ],
+        {
+          reEntry: 'every_time',
+          exitConditions: [{ type: 'event', name: 'Order Completed', propertyFilter: [] }],
+        },
+      ),
+    );
+    const buyer = await org.contact();
+    const browser = await org.contact();
+    const bystander = await org.contact();
+    const event = (contactId: string, name: string) => ({
+      eventId: randomUUID(),
+      contactId,
+      name,
+      properties: {},
+    });
+    await t.services.domainEvents.emit(org.s.organization.id, 'event.tracked', {
+      events: [
+        event(buyer, 'Cart Abandoned'),
+        event(bystander, 'Page Viewed'),
+        event(browser, 'Cart Abandoned'),
+        event(buyer, 'Order Completed'),
+      ],
+    });
+    const runs = await runsSettled(org.call, flowId, 2, ['waiting', 'exited']);
+    const byContact = new Map(runs.map((r) => [r.contactId, r]));
+    // The buyer's run began with the first event and ended with the fourth, in one batch.
+    expect(byContact.get(buyer)).toMatchObject({
+      status: 'exited',
+      exitReason: 'event: Order Completed',
+    });
+    expect(byContact.get(browser)?.status).toBe('waiting');
+    expect(byContact.has(bystander)).toBe(false);
   });
 
   it('enrols contacts added to a list, once per addition', async () => {

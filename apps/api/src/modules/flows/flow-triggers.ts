@@ -2,10 +2,10 @@ import type { SQL } from 'drizzle-orm';
 import { AppError } from '../../http/errors.js';
 import type { AppJobCatalog } from '../../jobs/catalog.js';
 import type { Clock } from '../../platform/clock.js';
-import type { DomainEventListener } from '../../platform/domain-events.js';
+import type { DomainEventListener, DomainEventMap } from '../../platform/domain-events.js';
 import type { JobPayload, Queue } from '../../platform/queue/queue.js';
 import type { TriggerConfig } from './flow.definition.js';
-import type { FlowEngine } from './flow-engine.js';
+import type { FlowEngine, TrackedEvent } from './flow-engine.js';
 import { matchesFilter } from './flow-match.js';
 import type { FlowRunsRepo } from './flow-runs.repo.js';
 import { addDays, localDate, zonedTime } from './flow-time.js';
@@ -14,6 +14,8 @@ import type { FlowRow, FlowsRepo } from './flows.repo.js';
 /** Segment entries enrolled per flow per evaluation; the rest follow on the next one. */
 const SEGMENT_BATCH = 5_000;
 const DATE_BATCH = 5_000;
+/** Contacts whose events are worked through at once; one contact's events stay in order. */
+const EVENT_CONCURRENCY = 4;
 
 type DatesJob = JobPayload<AppJobCatalog, 'flows.dates'>;
 
@@ -65,27 +67,64 @@ export function createFlowTriggers(deps: {
 
   const triggerOf = (flow: FlowRow) => flow.trigger as TriggerConfig | null;
 
+  /**
+   * One ingest batch's events: two queries for the whole batch find the flows they can start
+   * and the contacts with runs they can exit or resume; only those events are worked through,
+   * each contact's in order, a few contacts at a time.
+   */
+  async function onTracked(orgId: string, events: readonly TrackedEvent[]) {
+    const [eventFlows, withRuns] = await Promise.all([
+      flows.activeWithTrigger(orgId, 'event'),
+      runs.contactsWithUnfinished(orgId, [...new Set(events.map((e) => e.contactId))]),
+    ]);
+    const startedBy = (event: TrackedEvent) =>
+      eventFlows.filter((flow) => {
+        const trigger = triggerOf(flow);
+        return (
+          trigger?.type === 'event' &&
+          trigger.name === event.name &&
+          matchesFilter(event.properties, trigger.propertyFilter ?? [])
+        );
+      });
+    const byContact = new Map<string, TrackedEvent[]>();
+    for (const event of events) {
+      const queue = byContact.get(event.contactId);
+      if (queue) queue.push(event);
+      else byContact.set(event.contactId, [event]);
+    }
+    // A contact's later events matter once an earlier one has started a run.
+    const queues = [...byContact.values()].filter(
+      (queue) => withRuns.has(queue[0]!.contactId) || queue.some((e) => startedBy(e).length > 0),
+    );
+    const work = async () => {
+      for (let queue = queues.shift(); queue; queue = queues.shift()) {
+        let hasRuns = withRuns.has(queue[0]!.contactId);
+        for (const event of queue) {
+          // Exits and waiting runs first, so an event that also starts a run is not applied to it.
+          if (hasRuns) await engine.onEvent(orgId, event);
+          for (const flow of startedBy(event)) {
+            const created = await enrol(
+              flow,
+              [event.contactId],
+              {
+                type: 'event',
+                eventId: event.eventId,
+                name: event.name,
+                properties: event.properties,
+              },
+              `event:${event.eventId}`,
+            );
+            if (created.length > 0) hasRuns = true;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(EVENT_CONCURRENCY, queues.length) }, work));
+  }
+
   const listener: DomainEventListener = async (orgId, type, data) => {
     if (type === 'event.tracked') {
-      const event = data as {
-        eventId: string;
-        contactId: string;
-        name: string;
-        properties: Record<string, unknown>;
-      };
-      // Exits and waiting runs first, so an event that also starts a run is not applied to it.
-      await engine.onEvent(orgId, event);
-      for (const flow of await flows.activeWithTrigger(orgId, 'event')) {
-        const trigger = triggerOf(flow);
-        if (trigger?.type !== 'event' || trigger.name !== event.name) continue;
-        if (!matchesFilter(event.properties, trigger.propertyFilter ?? [])) continue;
-        await enrol(
-          flow,
-          [event.contactId],
-          { type: 'event', eventId: event.eventId, name: event.name, properties: event.properties },
-          `event:${event.eventId}`,
-        );
-      }
+      await onTracked(orgId, (data as DomainEventMap['event.tracked']).events);
       return;
     }
     if (type === 'contact.created') {

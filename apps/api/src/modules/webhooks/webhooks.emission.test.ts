@@ -267,10 +267,7 @@ describe('emitting when nobody subscribes', () => {
     }
     // Not a webhook event type at all: not even a lookup.
     await delivery.dispatch('00000000-0000-7000-8000-000000000002', 'event.tracked', {
-      eventId: 'e',
-      contactId: 'c',
-      name: 'n',
-      properties: {},
+      events: [{ eventId: 'e', contactId: 'c', name: 'n', properties: {} }],
     });
     expect(lookups).toBe(1);
     expect(inserts).toBe(0);

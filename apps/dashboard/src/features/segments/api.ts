@@ -2,6 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, unwrap, type ApiResponse } from '../../lib/api-client';
 import { fetchAllPages } from '../../lib/fetch-all-pages';
 import { usePagedQuery } from '../../lib/use-paged-query';
+import { campaignsKey } from '../campaigns/query-keys';
 
 export type Segment = ApiResponse<'/api/v1/segments/{id}', 'get'>;
 export type SegmentPreview = ApiResponse<'/api/v1/segments/preview', 'post'>;
@@ -98,5 +99,38 @@ export function useRecountSegment() {
       queryClient.setQueryData(segmentKey(segment.id), segment);
       return queryClient.invalidateQueries({ queryKey: segmentsKey });
     },
+  });
+}
+
+/**
+ * Names of recently tracked events, as suggestions for event rules. The newest 200 events hold
+ * the names in use; a rarer one can still be typed.
+ */
+export function useRecentEventNames() {
+  return useQuery({
+    queryKey: ['events', 'recent-names'],
+    queryFn: async () => {
+      const page = await unwrap(
+        api.GET('/api/v1/events', { params: { query: { type: 'track', limit: 200 } } }),
+      );
+      const names = page.items.map((event) => event.name).filter((name) => name !== null);
+      return [...new Set(names)].sort((a, b) => a.localeCompare(b));
+    },
+    staleTime: 60_000,
+  });
+}
+
+/**
+ * Every campaign, newest first, for the campaign picker of engagement rules. Under the
+ * campaigns key, so a new or renamed campaign shows up.
+ */
+export function useAllCampaigns() {
+  return useQuery({
+    queryKey: [...campaignsKey, 'all'],
+    queryFn: () =>
+      fetchAllPages((cursor) =>
+        unwrap(api.GET('/api/v1/campaigns', { params: { query: { cursor, limit: 200 } } })),
+      ),
+    staleTime: 60_000,
   });
 }

@@ -5,12 +5,14 @@ import {
   newCondition,
   newGroup,
   parseDefinition,
+  resetForType,
   serialize,
   updateDraft,
   type ConditionDraft,
   type GroupDraft,
   type ValueType,
 } from './rules';
+import { findEventProblem, newPropertyFilter } from './event-rules';
 
 const fieldTypes = new Map<string, ValueType>([
   ['plan', 'string'],
@@ -145,5 +147,163 @@ describe('segment rules', () => {
     expect(((changed.children[1] as GroupDraft).children[0] as ConditionDraft).value).toBe('c');
     const removed = updateDraft(root, inner.id, () => null);
     expect(removed.children).toEqual([keep]);
+  });
+
+  describe('event conditions', () => {
+    const event = (overrides: Partial<ConditionDraft>) =>
+      newCondition({ subject: 'event', event: 'Order Completed', op: 'at_least', ...overrides });
+
+    it('turns event drafts into counts, windows, last-performed dates and property filters', () => {
+      const root = newGroup('all', [
+        event({
+          event: ' Order Completed ',
+          value: '2',
+          period: 'within',
+          withinDays: '30',
+          where: [
+            newPropertyFilter({ property: 'total', op: 'gt', value: '50' }),
+            newPropertyFilter({ property: 'order.currency', op: 'eq', value: 'EUR' }),
+            newPropertyFilter({ property: 'gift', op: 'neq', value: 'true' }),
+            newPropertyFilter({ property: 'coupon', op: 'contains', value: ' 10 ' }),
+            newPropertyFilter({ property: 'paid_at', op: 'gte', value: '2025-01-01' }),
+          ],
+        }),
+        // A window typed but not chosen is not sent.
+        event({ op: 'exactly', value: '0', period: 'ever', withinDays: '7' }),
+        event({ event: 'Signed In', op: 'last_before_days', value: '30' }),
+        event({ event: 'Signed In', op: 'last_after_days', value: '0' }),
+        { ...event({ op: 'last_before', value: '2025-05-01' }), negate: true },
+        event({ op: 'last_after', value: '2025-05-01' }),
+      ]);
+      const { definition, problems } = serialize(root, fieldTypes);
+      expect(problems.size).toBe(0);
+      expect(definition).toEqual({
+        all: [
+          {
+            event: 'Order Completed',
+            op: 'at_least',
+            count: 2,
+            withinDays: 30,
+            where: [
+              { property: 'total', op: 'gt', value: 50 },
+              { property: 'order.currency', op: 'eq', value: 'EUR' },
+              { property: 'gift', op: 'neq', value: true },
+              { property: 'coupon', op: 'contains', value: '10' },
+              { property: 'paid_at', op: 'gte', value: '2025-01-01' },
+            ],
+          },
+          { event: 'Order Completed', op: 'exactly', count: 0 },
+          { event: 'Signed In', op: 'last_before', daysAgo: 30 },
+          { event: 'Signed In', op: 'last_after', daysAgo: 0 },
+          { not: { event: 'Order Completed', op: 'last_before', date: '2025-05-01' } },
+          { event: 'Order Completed', op: 'last_after', date: '2025-05-01' },
+        ],
+      });
+    });
+
+    it('says what an unfinished event rule is missing and leaves it out', () => {
+      const cases: [Partial<ConditionDraft>, string][] = [
+        [{ event: '  ' }, 'Enter an event name, e.g. Order Completed.'],
+        [{ value: '0' }, 'Enter how many times: a whole number, 1 or more.'],
+        [{ op: 'at_most', value: '1.5' }, 'Enter how many times: a whole number, 0 or more.'],
+        [{ op: 'exactly', value: '-1' }, 'Enter how many times: a whole number, 0 or more.'],
+        [{ value: '2', period: 'within', withinDays: '0' }, 'Enter a number of days, 1 or more.'],
+        [{ op: 'last_before_days', value: '' }, 'Enter a number of days.'],
+        [{ op: 'last_after', value: '' }, 'Pick a date.'],
+        [
+          { value: '1', where: [newPropertyFilter({ value: '5' })] },
+          'Name the event property to filter on, e.g. total.',
+        ],
+        [
+          { value: '1', where: [newPropertyFilter({ property: 'order..total', value: '5' })] },
+          'Write nested properties as order.total, without empty parts (“order..total”).',
+        ],
+        [
+          {
+            value: '1',
+            where: [newPropertyFilter({ property: 'total', op: 'gt', value: 'lots' })],
+          },
+          'Compare “total” with a number or a date (YYYY-MM-DD).',
+        ],
+        [
+          { value: '1', where: [newPropertyFilter({ property: 'plan', value: ' ' })] },
+          'Enter a value for “plan”.',
+        ],
+      ];
+      // Only a wrong number is worth saying before save; the rest is still being typed.
+      expect(findEventProblem(event({ value: '1.5' }))?.isMistake).toBe(true);
+      expect(findEventProblem(event({ value: '' }))?.isMistake).toBe(false);
+      expect(findEventProblem(event({ event: '' }))?.isMistake).toBe(false);
+      for (const [overrides, message] of cases) {
+        const draft = event(overrides);
+        const { definition, problems } = serialize(newGroup('all', [draft]), fieldTypes);
+        expect(problems.get(draft.id)).toBe(message);
+        expect(definition).toBeNull();
+      }
+    });
+
+    it('reads saved event conditions back into drafts that serialize to the same JSON', () => {
+      const definition = {
+        any: [
+          {
+            event: 'Order Completed',
+            op: 'at_least',
+            count: 2,
+            withinDays: 30,
+            where: [
+              { property: 'total', op: 'gt', value: 50 },
+              { property: 'plan', op: 'eq', value: 'pro' },
+              { property: 'trial', op: 'eq', value: false },
+            ],
+          },
+          { event: 'Order Completed', op: 'at_most', count: 0 },
+          { not: { event: 'Signed In', op: 'last_before', daysAgo: 30 } },
+          { event: 'Signed In', op: 'last_after', date: '2025-05-01' },
+        ],
+      };
+      const root = parseDefinition(definition, fieldTypes);
+      const [counted, none, signedIn, since] = root.children as ConditionDraft[];
+      expect(counted).toMatchObject({
+        subject: 'event',
+        event: 'Order Completed',
+        op: 'at_least',
+        value: '2',
+        period: 'within',
+        withinDays: '30',
+      });
+      expect(counted!.where.map(({ property, op, value }) => [property, op, value])).toEqual([
+        ['total', 'gt', '50'],
+        ['plan', 'eq', 'pro'],
+        ['trial', 'eq', 'false'],
+      ]);
+      expect(none).toMatchObject({ op: 'at_most', value: '0', period: 'ever' });
+      expect(signedIn).toMatchObject({ negate: true, op: 'last_before_days', value: '30' });
+      expect(since).toMatchObject({ op: 'last_after', value: '2025-05-01' });
+      expect(serialize(root, fieldTypes).definition).toEqual(definition);
+      // A date-time from another client opens as its day.
+      const timed = parseDefinition(
+        { event: 'Signed In', op: 'last_before', date: '2025-05-01T10:00:00Z' },
+        fieldTypes,
+      );
+      expect(serialize(timed, fieldTypes).definition).toEqual({
+        all: [{ event: 'Signed In', op: 'last_before', date: '2025-05-01' }],
+      });
+    });
+
+    it('keeps the count, days or date while the operator takes the same kind of value', () => {
+      const counted = event({ value: '3' });
+      expect(changeOp(counted, 'event', 'exactly').value).toBe('3');
+      expect(changeOp(counted, 'event', 'last_before_days').value).toBe('30');
+      const days = event({ op: 'last_before_days', value: '7' });
+      expect(changeOp(days, 'event', 'last_after_days').value).toBe('7');
+      expect(changeOp(days, 'event', 'last_after').value).toBe('');
+      expect(changeOp(days, 'event', 'at_least').value).toBe('1');
+      // Switching a rule to "Event" starts from "performed at least 1 time".
+      const fresh = resetForType(
+        { ...newCondition({ field: 'email', value: 'x' }), subject: 'event' },
+        'event',
+      );
+      expect(fresh).toMatchObject({ op: 'at_least', value: '1', event: '' });
+    });
   });
 });

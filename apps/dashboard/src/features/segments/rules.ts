@@ -1,4 +1,25 @@
 import type { ContactStatus } from '../contacts/api';
+import {
+  ENGAGEMENT_OPS,
+  ENGAGEMENT_OP_LABELS,
+  engagementJson,
+  engagementProblem,
+  isEditableEngagement,
+  parseEngagementCondition,
+  type EngagementDraftFields,
+  type EngagementOp,
+} from './engagement-rules';
+import {
+  EVENT_OPS,
+  EVENT_OP_LABELS,
+  PROPERTY_OPS,
+  changeEventOp,
+  eventJson,
+  eventProblem,
+  parseEventCondition,
+  type EventDraftFields,
+  type EventOp,
+} from './event-rules';
 
 /**
  * The segment builder edits a tree of drafts: every input holds text, as typed. Drafts become the
@@ -7,12 +28,36 @@ import type { ContactStatus } from '../contacts/api';
  */
 
 export type ValueType = 'string' | 'number' | 'boolean' | 'date';
-export type SubjectKind = 'field' | 'attribute' | 'tag' | 'list' | 'segment';
+/**
+ * "advanced" holds a saved condition the builder can't edit (made through the API, or by a newer
+ * version): it is shown as JSON and sent back unchanged, never turned into another rule.
+ */
+export type SubjectKind =
+  | 'field'
+  | 'attribute'
+  | 'tag'
+  | 'list'
+  | 'segment'
+  | 'event'
+  | 'engagement'
+  | 'advanced';
 /** What a condition compares, which decides its operators and value input. */
-export type ConditionType = ValueType | 'status' | 'tag' | 'list' | 'segment';
+export type ConditionType =
+  | ValueType
+  | 'status'
+  | 'tag'
+  | 'list'
+  | 'segment'
+  | 'event'
+  | 'engagement'
+  | 'advanced';
 export type Match = 'all' | 'any';
 
-export interface ConditionDraft {
+/**
+ * Event name and property filters are used by subject "event" only; the period by "event" and
+ * "engagement"; engagement and campaign by "engagement".
+ */
+export interface ConditionDraft extends EventDraftFields, EngagementDraftFields {
   id: string;
   kind: 'condition';
   negate: boolean;
@@ -22,12 +67,17 @@ export interface ConditionDraft {
   /** Attribute key (subject "attribute"). */
   attribute: string;
   op: string;
-  /** The value as typed: text, number, date, "true"/"false", days, a comma list, a tag, an id. */
+  /**
+   * The value as typed: text, number, date, "true"/"false", days, a comma list, a tag, an id;
+   * for an event, how many times, days ago or a date.
+   */
   value: string;
   /** The upper bound of "between". */
   value2: string;
   /** Statuses for "status is any of". */
   statuses: ContactStatus[];
+  /** The saved condition, as it was (subject "advanced"). */
+  advanced: unknown;
 }
 
 export interface GroupDraft {
@@ -73,6 +123,9 @@ export const OPS_BY_TYPE: Record<ConditionType, readonly string[]> = {
   tag: ['has', 'has_not'],
   list: ['in', 'not_in'],
   segment: ['in', 'not_in'],
+  event: EVENT_OPS,
+  engagement: ENGAGEMENT_OPS,
+  advanced: [],
 };
 
 const OP_LABELS: Record<string, string> = {
@@ -105,6 +158,8 @@ const DATE_OP_LABELS: Record<string, string> = {
 };
 
 export function opLabel(type: ConditionType, op: string): string {
+  if (type === 'event') return EVENT_OP_LABELS[op as EventOp] ?? op;
+  if (type === 'engagement') return ENGAGEMENT_OP_LABELS[op as EngagementOp] ?? op;
   if (type === 'date' && DATE_OP_LABELS[op]) return DATE_OP_LABELS[op];
   if (type === 'list' || type === 'segment') return op === 'in' ? 'is in' : 'is not in';
   return OP_LABELS[op] ?? op;
@@ -143,6 +198,13 @@ export function newCondition(overrides: Partial<ConditionDraft> = {}): Condition
     value: '',
     value2: '',
     statuses: [],
+    event: '',
+    period: 'ever',
+    withinDays: '30',
+    where: [],
+    engagement: 'opened',
+    campaignId: '',
+    advanced: null,
     ...overrides,
   };
 }
@@ -153,6 +215,20 @@ export function newGroup(match: Match = 'all', children?: RuleDraft[]): GroupDra
 
 /** A fresh condition for a new subject: its type's first operator and a sensible empty value. */
 export function resetForType(draft: ConditionDraft, type: ConditionType): ConditionDraft {
+  if (type === 'event')
+    return changeEventOp({ ...draft, op: '', value2: '', statuses: [] }, 'at_least');
+  if (type === 'engagement')
+    return {
+      ...draft,
+      op: 'has',
+      value: '',
+      value2: '',
+      statuses: [],
+      engagement: 'opened',
+      campaignId: '',
+      period: 'ever',
+      withinDays: '30',
+    };
   return {
     ...draft,
     op: OPS_BY_TYPE[type][0]!,
@@ -164,6 +240,8 @@ export function resetForType(draft: ConditionDraft, type: ConditionType): Condit
 
 /** Keeps what still makes sense when only the operator changes. */
 export function changeOp(draft: ConditionDraft, type: ConditionType, op: string): ConditionDraft {
+  if (type === 'event') return changeEventOp(draft, op);
+  if (type === 'engagement' || type === 'advanced') return { ...draft, op };
   const wasDays = DAYS_OPS.has(draft.op);
   const isDays = DAYS_OPS.has(op);
   let value = wasDays === isDays ? draft.value : '';
@@ -186,6 +264,9 @@ const isNumber = (text: string) => text.trim() !== '' && Number.isFinite(Number(
 /** Why a condition can't be sent yet, in words for the person building it; null when it can. */
 export function conditionProblem(draft: ConditionDraft, type: ConditionType): string | null {
   if (draft.subject === 'attribute' && !draft.attribute.trim()) return 'Choose an attribute.';
+  if (type === 'event') return eventProblem(draft);
+  if (type === 'engagement') return engagementProblem(draft);
+  if (type === 'advanced') return null;
   if (type === 'tag') return draft.value.trim() ? null : 'Enter a tag.';
   if (type === 'list') return draft.value ? null : 'Choose a list.';
   if (type === 'segment') return draft.value ? null : 'Choose a segment.';
@@ -223,7 +304,7 @@ function convert(text: string, type: ConditionType): unknown {
   return text;
 }
 
-function conditionJson(draft: ConditionDraft, type: ConditionType): Record<string, unknown> {
+function conditionJson(draft: ConditionDraft, type: ConditionType): unknown {
   switch (draft.subject) {
     case 'tag':
       return { tag: draft.value.trim(), op: draft.op };
@@ -231,6 +312,12 @@ function conditionJson(draft: ConditionDraft, type: ConditionType): Record<strin
       return { list: draft.value, op: draft.op };
     case 'segment':
       return { segment: draft.value, op: draft.op };
+    case 'event':
+      return eventJson(draft);
+    case 'engagement':
+      return engagementJson(draft);
+    case 'advanced':
+      return draft.advanced;
     default:
       break;
   }
@@ -320,30 +407,96 @@ function valueText(value: unknown, type: ConditionType): string {
   return String(value);
 }
 
-/** Definition JSON → drafts. The root is always a group, so there is one place to add rules. */
+/** The keys each kind of condition may have, by the key that names the kind. */
+const CONDITION_KEYS: Record<string, readonly string[]> = {
+  field: ['field', 'op', 'value'],
+  attribute: ['attribute', 'op', 'value'],
+  tag: ['tag', 'op'],
+  list: ['list', 'op'],
+  segment: ['segment', 'op'],
+  event: ['event', 'op', 'count', 'withinDays', 'date', 'daysAgo', 'where'],
+};
+
+const EVENT_API_OPS = ['at_least', 'at_most', 'exactly', 'last_before', 'last_after'];
+const FILTER_KEYS = ['property', 'op', 'value'];
+
+/**
+ * Whether the builder can edit a saved condition and send back what it means: a kind, keys and
+ * operator it knows. Anything else (a newer API's condition) stays as it is.
+ */
+function isEditable(
+  raw: Record<string, unknown>,
+  fieldTypes: ReadonlyMap<string, ValueType>,
+): boolean {
+  if ('engagement' in raw) return isEditableEngagement(raw);
+  const kind = Object.keys(CONDITION_KEYS).find((key) => key in raw);
+  if (!kind || !Object.keys(raw).every((key) => CONDITION_KEYS[kind]!.includes(key))) return false;
+  const op = raw.op;
+  if (typeof op !== 'string') return false;
+  switch (kind) {
+    case 'tag':
+      return op === 'has' || op === 'has_not';
+    case 'list':
+    case 'segment':
+      return op === 'in' || op === 'not_in';
+    case 'event':
+      return (
+        EVENT_API_OPS.includes(op) &&
+        (raw.where === undefined ||
+          (Array.isArray(raw.where) &&
+            raw.where.every(
+              (f) =>
+                isObject(f) &&
+                Object.keys(f).every((key) => FILTER_KEYS.includes(key)) &&
+                (PROPERTY_OPS as readonly unknown[]).includes(f.op),
+            )))
+      );
+    case 'field': {
+      const field = CONTACT_FIELDS.find((f) => f.field === raw.field);
+      return field !== undefined && OPS_BY_TYPE[field.type].includes(op);
+    }
+    default:
+      return (
+        typeof raw.attribute === 'string' &&
+        OPS_BY_TYPE[fieldTypes.get(raw.attribute) ?? 'string'].includes(op)
+      );
+  }
+}
+
+/**
+ * Definition JSON → drafts. The root is always a group, so there is one place to add rules.
+ * A condition the builder doesn't know becomes an "advanced" rule that saves back unchanged.
+ */
 export function parseDefinition(
   definition: unknown,
   fieldTypes: ReadonlyMap<string, ValueType>,
 ): GroupDraft {
   const walk = (raw: unknown): RuleDraft => {
-    if (!isObject(raw)) return newCondition();
-    if (Array.isArray(raw.all) || Array.isArray(raw.any)) {
-      const match: Match = Array.isArray(raw.all) ? 'all' : 'any';
-      return newGroup(match, (raw[match] as unknown[]).map(walk));
+    const keys = isObject(raw) ? Object.keys(raw) : [];
+    if (isObject(raw) && keys.length === 1) {
+      if (Array.isArray(raw.all) || Array.isArray(raw.any)) {
+        const match: Match = Array.isArray(raw.all) ? 'all' : 'any';
+        return newGroup(match, (raw[match] as unknown[]).map(walk));
+      }
+      if ('not' in raw) {
+        const inner = walk(raw.not);
+        return { ...inner, negate: !inner.negate };
+      }
     }
-    if ('not' in raw) {
-      const inner = walk(raw.not);
-      return { ...inner, negate: !inner.negate };
-    }
-    const op = typeof raw.op === 'string' ? raw.op : 'eq';
+    if (!isObject(raw) || !isEditable(raw, fieldTypes))
+      return newCondition({ subject: 'advanced', op: '', advanced: raw });
+    const op = raw.op as string;
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
     if ('tag' in raw) return newCondition({ subject: 'tag', op, value: text(raw.tag) });
     if ('list' in raw) return newCondition({ subject: 'list', op, value: text(raw.list) });
     if ('segment' in raw) return newCondition({ subject: 'segment', op, value: text(raw.segment) });
+    if ('event' in raw) return newCondition({ subject: 'event', ...parseEventCondition(raw) });
+    if ('engagement' in raw)
+      return newCondition({ subject: 'engagement', ...parseEngagementCondition(raw) });
     const draft =
       'attribute' in raw
         ? newCondition({ subject: 'attribute', attribute: text(raw.attribute), op })
-        : newCondition({ subject: 'field', field: text(raw.field) || 'email', op });
+        : newCondition({ subject: 'field', field: text(raw.field), op });
     const type = conditionType(draft, fieldTypes);
     const value = raw.value;
     if (type === 'status') {

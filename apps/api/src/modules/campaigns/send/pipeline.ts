@@ -257,6 +257,14 @@ export function createSendPipeline(deps: PipelineDeps) {
       claimed.map((m) => m.contactId).filter((id): id is string => id !== null),
     );
     const contactsById = new Map(contactRows.map((c) => [c.id, c]));
+    // A flow's email may print the event that started the run (`{{ event.total }}`).
+    const triggers =
+      campaign.kind === 'flow'
+        ? await ledger.triggerEvents(
+            campaign.orgId,
+            claimed.map((m) => m.flowRunId).filter((id): id is string => id !== null),
+          )
+        : null;
     const orgName = await deps.organizationName(campaign.orgId);
     const sendersById = new Map(usable.map((s) => [s.id, s]));
 
@@ -316,6 +324,7 @@ export function createSendPipeline(deps: PipelineDeps) {
         contact,
         organization: { name: orgName },
         campaign: { id: campaign.id, name: campaign.name },
+        event: message.flowRunId ? triggers?.get(message.flowRunId) : null,
         urls: { unsubscribe: unsubscribeUrl, preferences: unsubscribeUrl, viewInBrowser: viewUrl },
       });
       if (!rendered.ok) {
@@ -569,10 +578,14 @@ export function createSendPipeline(deps: PipelineDeps) {
       if (!campaign || !contact) return null;
       const template = await contentOf(campaign);
       const unsubscribe = `${deps.publicUrl}/u/${deps.tokens.sign('unsubscribe', message.id)}`;
+      const event = message.flowRunId
+        ? (await ledger.triggerEvents(message.orgId, [message.flowRunId])).get(message.flowRunId)
+        : null;
       const rendered = renderTemplate(template, {
         contact,
         organization: { name: await deps.organizationName(campaign.orgId) },
         campaign: { id: campaign.id, name: campaign.name },
+        event,
         urls: {
           unsubscribe,
           preferences: unsubscribe,

@@ -21,6 +21,8 @@ export interface RenderContextInput {
   /** `address` is optional: the postal address most jurisdictions require in a footer. */
   organization: { name: string; timezone?: string | null; address?: string | null };
   campaign?: { id: string; name: string } | null;
+  /** The event that started the contact's flow run, for emails a flow sends. */
+  event?: { name: string; properties: Record<string, unknown> } | null;
   urls: { unsubscribe: string; preferences: string; viewInBrowser: string };
 }
 
@@ -44,6 +46,8 @@ export const KNOWN_VARIABLES: Readonly<Record<string, readonly string[] | null>>
   contact: CONTACT_FIELDS,
   organization: ['name', 'timezone', 'address'],
   campaign: ['id', 'name'],
+  // Properties vary per event: any key is accepted (`event.name`, `event.total`).
+  event: null,
   unsubscribe_url: null,
   preferences_url: null,
   view_in_browser_url: null,
@@ -93,6 +97,7 @@ export function buildRenderScope(input: RenderContextInput): RenderScope {
     contact,
     organization: { name: org.name, timezone: org.timezone ?? null, address: org.address ?? null },
     campaign: input.campaign ? { id: input.campaign.id, name: input.campaign.name } : null,
+    event: input.event ? eventScope(input.event) : null,
     unsubscribe_url: input.urls.unsubscribe,
     preferences_url: input.urls.preferences,
     view_in_browser_url: input.urls.viewInBrowser,
@@ -102,6 +107,19 @@ export function buildRenderScope(input: RenderContextInput): RenderScope {
     company: attributes.company ?? null,
   };
   return { scope, timezone: displayTimezone(c.timezone, org.timezone) };
+}
+
+/**
+ * `event.name`, `event.properties.total`, and each property one level up (`event.total`) as
+ * the contact's attributes are; `name` and `properties` win over properties of those names.
+ */
+function eventScope(event: { name: string; properties: Record<string, unknown> }) {
+  const scope: Record<string, unknown> = { name: event.name, properties: event.properties };
+  for (const key in event.properties) {
+    if (key !== '__proto__' && !Object.hasOwn(scope, key) && Object.hasOwn(event.properties, key))
+      scope[key] = event.properties[key];
+  }
+  return scope;
 }
 
 /** The contact's zone, else the organization's, else UTC; unknown zone names are skipped. */

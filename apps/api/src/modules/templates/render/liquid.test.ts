@@ -43,6 +43,35 @@ async function renderError(body: string, input = recipient()) {
   return { errors: result.errors, elapsedMs };
 }
 
+describe('the event that started a flow run', () => {
+  const body =
+    '{{ event.name }}: {{ event.total }} {{ event.properties.currency }} <a href="{{ event.cart_url }}">cart</a>';
+
+  it('prints the event’s name and properties, the properties also one level up', async () => {
+    const input = {
+      ...recipient(),
+      event: {
+        name: 'Cart Abandoned',
+        properties: { total: 42, currency: 'EUR', cart_url: 'https://shop.example/c?x=1&y=<2>' },
+      },
+    };
+    expect(await renderHtml(body, input)).toBe(
+      'Cart Abandoned: 42 EUR <a href="https://shop.example/c?x=1&amp;y=&lt;2&gt;">cart</a>',
+    );
+  });
+
+  it('renders empty outside a flow, and a property cannot replace name or properties', async () => {
+    expect(await renderHtml(body)).toBe(':   <a href="">cart</a>');
+    const input = {
+      ...recipient(),
+      event: { name: 'Signed Up', properties: { name: 'spoof', properties: 'spoof' } },
+    };
+    expect(await renderHtml('{{ event.name }} {{ event.properties.name }}', input)).toBe(
+      'Signed Up spoof',
+    );
+  });
+});
+
 describe('sandbox', () => {
   it.each([
     '{{ contact.constructor }}',

@@ -18,7 +18,11 @@ import {
   type ConditionDraft,
   type ConditionType,
 } from '../rules';
+import { findEngagementProblem } from '../engagement-rules';
+import { findEventProblem } from '../event-rules';
 import { useBuilder } from './builder-context';
+import { EngagementDetails, EngagementVerb } from './engagement-condition-fields';
+import { EventDetails, EventName } from './event-condition-fields';
 import { NotToggle } from './not-toggle';
 
 const OTHER_ATTRIBUTE = 'attr:*';
@@ -38,7 +42,12 @@ export function ConditionEditor({ draft }: { draft: ConditionDraft }) {
   const customKeys = new Set(fields.map((f) => f.key));
   const name = labels.get(draft.id) ?? 'Rule';
   const error = errors.get(draft.id);
-  const problem = showProblems ? problems.get(draft.id) : undefined;
+  // Unfinished rules are pointed out on save; a wrong number typed into an event or engagement
+  // rule at once.
+  const isMistake =
+    (type === 'event' && findEventProblem(draft)?.isMistake === true) ||
+    (type === 'engagement' && findEngagementProblem(draft)?.isMistake === true);
+  const problem = showProblems || isMistake ? problems.get(draft.id) : undefined;
   const set = (next: ConditionDraft) => update(draft.id, () => next);
 
   const subjectOptions: SelectOption<string>[] = [
@@ -52,6 +61,20 @@ export function ConditionEditor({ draft }: { draft: ConditionDraft }) {
     { value: 'tag', label: 'Tag' },
     { value: 'list', label: 'List' },
     { value: 'segment', label: 'Another segment' },
+    {
+      value: 'event',
+      label: 'Event',
+      description: 'Something the contact did, from the event API',
+    },
+    {
+      value: 'engagement',
+      label: 'Engagement',
+      description: 'Received, opened or clicked a campaign',
+    },
+    // Only the rule that holds one can show it: there is nothing to build from scratch.
+    ...(draft.subject === 'advanced'
+      ? [{ value: 'advanced', label: 'Advanced condition', description: 'Made through the API' }]
+      : []),
   ];
 
   const changeSubject = (value: string) => {
@@ -65,12 +88,19 @@ export function ConditionEditor({ draft }: { draft: ConditionDraft }) {
       };
     else if (value.startsWith('attr:'))
       next = { ...draft, subject: 'attribute', attribute: value.slice(5) };
-    else next = { ...draft, subject: value as 'tag' | 'list' | 'segment' };
+    else next = { ...draft, subject: value as 'tag' | 'list' | 'segment' | 'event' | 'engagement' };
     set(resetForType(next, conditionType(next, fieldTypes)));
   };
 
   const message = error ?? problem;
   const messageId = message ? `${draft.id}-message` : undefined;
+  const valueProps = {
+    draft,
+    name,
+    isInvalid: Boolean(message),
+    describedBy: messageId,
+    onChange: set,
+  };
 
   return (
     <div
@@ -83,51 +113,58 @@ export function ConditionEditor({ draft }: { draft: ConditionDraft }) {
       )}
     >
       <div className="flex items-start gap-2">
-        <div className="flex min-w-0 flex-1 flex-wrap items-center gap-2">
-          <NotToggle
-            isOn={draft.negate}
-            label={`Not: exclude contacts matching ${name.toLowerCase()}`}
-            disabled={isReadOnly}
-            onChange={(negate) => set({ ...draft, negate })}
-          />
-          <Select
-            size="sm"
-            className="w-44"
-            aria-label={`${name} subject`}
-            disabled={isReadOnly}
-            value={subjectValue(draft, customKeys)}
-            onValueChange={changeSubject}
-            options={subjectOptions}
-          />
-          {draft.subject === 'attribute' && !customKeys.has(draft.attribute) && (
-            <div className="w-32">
-              <Input
-                size="sm"
-                aria-label={`${name} attribute name`}
-                placeholder="Attribute, e.g. plan"
-                disabled={isReadOnly}
-                value={draft.attribute}
-                onChange={(event) => set({ ...draft, attribute: event.target.value })}
-              />
-            </div>
-          )}
-          <Select
-            size="sm"
-            className="w-40"
-            aria-label={`${name} operator`}
-            disabled={isReadOnly}
-            value={draft.op}
-            onValueChange={(op) => set(changeOp(draft, type, op))}
-            options={OPS_BY_TYPE[type].map((op) => ({ value: op, label: opLabel(type, op) }))}
-          />
-          <ValueEditor
-            draft={draft}
-            type={type}
-            name={name}
-            isInvalid={Boolean(message)}
-            describedBy={messageId}
-            onChange={set}
-          />
+        <NotToggle
+          isOn={draft.negate}
+          label={`Not: exclude contacts matching ${name.toLowerCase()}`}
+          disabled={isReadOnly}
+          onChange={(negate) => set({ ...draft, negate })}
+        />
+        {/* The subject select keeps its place whatever the kind, so focus stays on it. */}
+        <div className="flex min-w-0 flex-1 flex-col gap-2">
+          <div className="flex flex-wrap items-center gap-2">
+            <Select
+              size="sm"
+              className="w-44"
+              aria-label={`${name} subject`}
+              disabled={isReadOnly}
+              value={subjectValue(draft, customKeys)}
+              onValueChange={changeSubject}
+              options={subjectOptions}
+            />
+            {draft.subject === 'attribute' && !customKeys.has(draft.attribute) && (
+              <div className="w-32">
+                <Input
+                  size="sm"
+                  aria-label={`${name} attribute name`}
+                  placeholder="Attribute, e.g. plan"
+                  disabled={isReadOnly}
+                  value={draft.attribute}
+                  onChange={(event) => set({ ...draft, attribute: event.target.value })}
+                />
+              </div>
+            )}
+            {type === 'event' ? (
+              <EventName {...valueProps} />
+            ) : type === 'engagement' ? (
+              <EngagementVerb {...valueProps} />
+            ) : type === 'advanced' ? null : (
+              <>
+                <Select
+                  size="sm"
+                  className="w-40"
+                  aria-label={`${name} operator`}
+                  disabled={isReadOnly}
+                  value={draft.op}
+                  onValueChange={(op) => set(changeOp(draft, type, op))}
+                  options={OPS_BY_TYPE[type].map((op) => ({ value: op, label: opLabel(type, op) }))}
+                />
+                <ValueEditor type={type} {...valueProps} />
+              </>
+            )}
+          </div>
+          {type === 'event' && <EventDetails {...valueProps} />}
+          {type === 'engagement' && <EngagementDetails {...valueProps} />}
+          {type === 'advanced' && <AdvancedCondition draft={draft} name={name} />}
         </div>
         {!isReadOnly && (
           <Button
@@ -310,4 +347,24 @@ function ValueEditor({
     type: inputType,
     placeholder: type === 'string' ? 'Value' : type === 'number' ? 'Number' : undefined,
   });
+}
+
+/**
+ * A saved condition the builder can't edit, shown as the JSON it is and saved back unchanged.
+ * It can still be negated, removed, or replaced by picking another subject.
+ */
+function AdvancedCondition({ draft, name }: { draft: ConditionDraft; name: string }) {
+  return (
+    <div className="space-y-1.5">
+      <pre
+        aria-label={`${name} condition`}
+        className="overflow-x-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-xs text-slate-700 ring-1 ring-slate-200 ring-inset"
+      >
+        {JSON.stringify(draft.advanced, null, 2)}
+      </pre>
+      <p className="text-sm text-slate-500">
+        This builder can’t edit this condition; it is kept and saved exactly as it is.
+      </p>
+    </div>
+  );
 }
