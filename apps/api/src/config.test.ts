@@ -63,6 +63,21 @@ describe('config', () => {
     const config = loadConfig({ DATABASE_URL: url, ...goodSecrets });
     expect(config.mode).toBe('scale-out');
     expect(config.secrets?.encryptionKey).toHaveLength(32);
+    expect(config.secrets?.previousJwtSecrets).toEqual([]);
+  });
+
+  it('takes the JWT secrets being rotated out, each as strong as a secret', () => {
+    const url = 'postgres://postgres@127.0.0.1:5432/herald';
+    const old = 'x'.repeat(8) + goodSecrets.JWT_SECRET;
+    const config = loadConfig({
+      DATABASE_URL: url,
+      ...goodSecrets,
+      JWT_SECRET_PREVIOUS: ` ${old} ,`,
+    });
+    expect(config.secrets?.previousJwtSecrets).toEqual([new TextEncoder().encode(old)]);
+    expect(() =>
+      loadConfig({ DATABASE_URL: url, ...goodSecrets, JWT_SECRET_PREVIOUS: 'short' }),
+    ).toThrow(/JWT_SECRET_PREVIOUS: each secret must be at least 32/);
   });
 
   it('parses lists and booleans', () => {

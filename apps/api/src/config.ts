@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   JWT_SECRET: optionalString,
   ENCRYPTION_KEY: optionalString,
   ENCRYPTION_KEY_PREVIOUS: optionalString,
+  JWT_SECRET_PREVIOUS: optionalString,
   ACCESS_TOKEN_TTL_SECONDS: intFrom(900, 30),
   REFRESH_TOKEN_TTL_SECONDS: intFrom(30 * 24 * 3600, 60),
   CORS_ORIGINS: z
@@ -110,6 +111,12 @@ export interface Secrets {
   encryptionKey: Buffer;
   /** Keys being rotated out: still opened, never used to seal (`herald rotate-key`). */
   previousEncryptionKeys?: Buffer[];
+  /**
+   * JWT secrets rotated out (JWT_SECRET_PREVIOUS): tokens and links they signed still verify —
+   * above all the unsubscribe, open and click links in mail already sent — but nothing new is
+   * signed with them.
+   */
+  previousJwtSecrets?: Uint8Array[];
 }
 
 export interface Config {
@@ -219,11 +226,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((k) => decodeEncryptionKey(k));
     if (previous.some((k) => !k))
       problems.push('ENCRYPTION_KEY_PREVIOUS: each key must be 32 bytes, base64 or hex');
+    const previousJwt = (raw('JWT_SECRET_PREVIOUS') ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
+    if (previousJwt.some((k) => k.length < 32))
+      problems.push('JWT_SECRET_PREVIOUS: each secret must be at least 32 characters');
     if (e.JWT_SECRET && key && problems.length === 0) {
       secrets = {
         jwtSecret: new TextEncoder().encode(e.JWT_SECRET),
         encryptionKey: key,
         previousEncryptionKeys: previous.filter((k): k is Buffer => k !== undefined),
+        previousJwtSecrets: previousJwt.map((k) => new TextEncoder().encode(k)),
       };
     }
   }

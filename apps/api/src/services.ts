@@ -87,7 +87,11 @@ export function createServices(deps: ServiceDeps) {
   const db = database.db;
   const authRepo = createAuthRepo(db);
   const organizationsRepo = createOrganizationsRepo(db);
-  const tokens = createAccessTokens(secrets.jwtSecret, config.accessTokenTtlSeconds);
+  const tokens = createAccessTokens(
+    secrets.jwtSecret,
+    config.accessTokenTtlSeconds,
+    secrets.previousJwtSecrets,
+  );
   // Templates and senders that campaigns still need are not deleted from under them.
   const campaignUsage = createCampaignsRepo(db);
   const senders = createSendersService({

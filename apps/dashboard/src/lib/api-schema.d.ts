@@ -1116,7 +1116,7 @@ export interface paths {
                     /** @description Opaque cursor from a previous page’s nextCursor */
                     cursor?: string;
                     limit?: number;
-                    /** @description An action or an area (campaign, member, api_key, sender, contact, contacts); repeat for several */
+                    /** @description An action or an area (campaign, member, api_key, write_key, webhook, flow, sender, contact, contacts); repeat for several */
                     action?: string | string[];
                     actorType?: "user" | "apiKey" | "system";
                     /** @description Only what this user or API key did */
@@ -1138,7 +1138,7 @@ export interface paths {
                             items: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @description What happened: campaign.started, campaign.scheduled, campaign.paused, campaign.resumed, campaign.cancelled, member.invited, member.invitation_revoked, member.role_changed, member.removed, api_key.created, api_key.revoked, sender.created, sender.updated, sender.deleted, contacts.exported, contact.erased */
+                                /** @description What happened: campaign.started, campaign.scheduled, campaign.paused, campaign.resumed, campaign.cancelled, member.invited, member.invitation_revoked, member.role_changed, member.removed, api_key.created, api_key.revoked, sender.created, sender.updated, sender.deleted, contacts.exported, contact.erased, write_key.created, write_key.revoked, webhook.created, webhook.updated, webhook.deleted, webhook.secret_rotated, flow.published, flow.activated, flow.deactivated, flow.deleted */
                                 action: string;
                                 actor: {
                                     /** @enum {string} */
@@ -1884,7 +1884,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Everything held about a contact (data-subject access request): the contact, list memberships, activity, messages, engagement events and suppression entry
+         * Everything held about a contact (data-subject access request): the contact, list memberships, activity, messages, engagement events, event API events, flow runs and suppression entry
          * @description Requires the **editor** role.
          */
         get: {
@@ -1961,6 +1961,14 @@ export interface paths {
                             }[];
                             /** @description Opens, clicks, unsubscribes and bounces, with the user agent seen */
                             events: {
+                                [key: string]: unknown;
+                            }[];
+                            /** @description Events from the event API (identify, track, page…) with properties and context */
+                            trackedEvents: {
+                                [key: string]: unknown;
+                            }[];
+                            /** @description Automation flow runs the contact was enrolled in, with their trigger */
+                            flowRuns: {
                                 [key: string]: unknown;
                             }[];
                         };

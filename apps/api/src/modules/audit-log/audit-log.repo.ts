@@ -4,10 +4,13 @@ import {
   apiKeys,
   auditLog,
   campaigns,
+  flows,
   invitations,
   memberships,
   senders,
   users,
+  webhookEndpoints,
+  writeKeys,
 } from '../../db/schema/index.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -98,6 +101,30 @@ export function createAuditLogRepo(db: Db) {
         }
         case 'api_key':
           return { label: await apiKeyName(orgId, id) };
+        case 'write_key': {
+          const [row] = await db
+            .select({ label: writeKeys.name })
+            .from(writeKeys)
+            .where(and(eq(writeKeys.orgId, orgId), eq(writeKeys.id, id)))
+            .limit(1);
+          return row ? { label: row.label } : null;
+        }
+        case 'webhook': {
+          const [row] = await db
+            .select({ label: webhookEndpoints.url })
+            .from(webhookEndpoints)
+            .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.id, id)))
+            .limit(1);
+          return row ? { label: row.label } : null;
+        }
+        case 'flow': {
+          const [row] = await db
+            .select({ label: flows.name })
+            .from(flows)
+            .where(and(eq(flows.orgId, orgId), eq(flows.id, id)))
+            .limit(1);
+          return row ? { label: row.label } : null;
+        }
         case 'invitation': {
           const [row] = await db
             .select({ label: invitations.email, role: invitations.role })

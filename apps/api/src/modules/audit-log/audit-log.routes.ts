@@ -50,7 +50,7 @@ export const auditLogRoutes: FastifyPluginAsyncZod<{ auditLog: AuditLogService }
           .optional()
           .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
           .describe(
-            'An action or an area (campaign, member, api_key, sender, contact, contacts); repeat for several',
+            'An action or an area (campaign, member, api_key, write_key, webhook, flow, sender, contact, contacts); repeat for several',
           ),
         actorType: z.enum(['user', 'apiKey', 'system']).optional(),
         actorId: z.uuid().optional().describe('Only what this user or API key did'),

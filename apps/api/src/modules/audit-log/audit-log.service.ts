@@ -21,6 +21,16 @@ export const AUDIT_ACTIONS = [
   'sender.deleted',
   'contacts.exported',
   'contact.erased',
+  'write_key.created',
+  'write_key.revoked',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.secret_rotated',
+  'flow.published',
+  'flow.activated',
+  'flow.deactivated',
+  'flow.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -31,6 +41,9 @@ export const AUDIT_TARGET_TYPES = [
   'api_key',
   'sender',
   'contact',
+  'write_key',
+  'webhook',
+  'flow',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog } from '../../db/schema/index.js';
 import { createTestApp, uniqueEmail, type Session, type TestApp } from '../../test/harness.js';
+import { flowOrg, line } from '../flows/flows.test-kit.js';
 
 interface Entry {
   id: string;
@@ -193,6 +194,54 @@ describe('audit log', () => {
 
     const campaignsOnly = await entries(owner, '&action=campaign');
     expect(campaignsOnly).toHaveLength(3);
+  });
+
+  it('records write keys, webhook endpoints and flows by name', async () => {
+    const org = await flowOrg(t);
+    const owner = org.s;
+    const api = as(owner.accessToken);
+    const writeKey = (await api.post('/api/v1/write-keys', { name: 'Website' })).json() as {
+      id: string;
+    };
+    expect((await api.delete(`/api/v1/write-keys/${writeKey.id}`)).statusCode).toBe(204);
+    const hook = (
+      await api.post('/api/v1/webhooks', {
+        url: 'https://hooks.example.com/herald',
+        eventTypes: ['contact.created'],
+      })
+    ).json() as { id: string; secret: string };
+    expect(
+      (await api.patch(`/api/v1/webhooks/${hook.id}`, { description: 'CRM sync' })).statusCode,
+    ).toBe(200);
+    expect((await api.post(`/api/v1/webhooks/${hook.id}/rotate-secret`)).statusCode).toBe(200);
+    expect((await api.delete(`/api/v1/webhooks/${hook.id}`)).statusCode).toBe(204);
+    const flowId = await org.activeFlow(
+      line({ type: 'contact_created' }, [
+        { id: 'mail', type: 'send_email', config: { templateId: org.templateId } },
+      ]),
+      'Welcome series',
+    );
+    expect((await api.post(`/api/v1/flows/${flowId}/deactivate`)).statusCode).toBe(200);
+    expect((await api.delete(`/api/v1/flows/${flowId}`)).statusCode).toBe(204);
+
+    const log = await entries(owner);
+    expect(log.map((e) => [e.action, e.target?.label])).toEqual([
+      ['flow.deleted', 'Welcome series'],
+      ['flow.deactivated', 'Welcome series'],
+      ['flow.activated', 'Welcome series'],
+      ['webhook.deleted', 'https://hooks.example.com/herald'],
+      ['webhook.secret_rotated', 'https://hooks.example.com/herald'],
+      ['webhook.updated', 'https://hooks.example.com/herald'],
+      ['webhook.created', 'https://hooks.example.com/herald'],
+      ['write_key.revoked', 'Website'],
+      ['write_key.created', 'Website'],
+    ]);
+    const byAction = new Map(log.map((e) => [e.action, e]));
+    expect(byAction.get('webhook.updated')!.details).toEqual({ changed: ['description'] });
+    expect(byAction.get('webhook.created')!.details).toEqual({ eventTypes: ['contact.created'] });
+    // The signing secret is never kept in the log.
+    expect(JSON.stringify(log)).not.toContain(hook.secret);
+    expect((await entries(owner, '&action=webhook')).map((e) => e.action)).toHaveLength(4);
   });
 
   it('records what Herald does by itself as the system, through the service', async () => {

@@ -8,8 +8,29 @@ export interface AccessClaims {
   orgId: string;
 }
 
-/** Short-lived HS256 access tokens; the role is read from the membership on every request. */
-export function createAccessTokens(secret: Uint8Array, ttlSeconds: number) {
+/**
+ * Short-lived HS256 access tokens; the role is read from the membership on every request.
+ * Tokens signed under `previous` secrets (being rotated out) still verify until they expire.
+ */
+export function createAccessTokens(
+  secret: Uint8Array,
+  ttlSeconds: number,
+  previous: readonly Uint8Array[] = [],
+) {
+  const verifyWith = async (key: Uint8Array, token: string, now: Date) => {
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        currentDate: now,
+      });
+      if (typeof payload.sub !== 'string' || typeof payload.org !== 'string') return null;
+      return { userId: payload.sub, orgId: payload.org };
+    } catch {
+      return null;
+    }
+  };
   return {
     ttlSeconds,
     async sign(claims: AccessClaims, now: Date): Promise<string> {
@@ -24,18 +45,11 @@ export function createAccessTokens(secret: Uint8Array, ttlSeconds: number) {
         .sign(secret);
     },
     async verify(token: string, now: Date): Promise<AccessClaims | null> {
-      try {
-        const { payload } = await jwtVerify(token, secret, {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          algorithms: ['HS256'],
-          currentDate: now,
-        });
-        if (typeof payload.sub !== 'string' || typeof payload.org !== 'string') return null;
-        return { userId: payload.sub, orgId: payload.org };
-      } catch {
-        return null;
+      for (const key of [secret, ...previous]) {
+        const claims = await verifyWith(key, token, now);
+        if (claims) return claims;
       }
+      return null;
     },
   };
 }

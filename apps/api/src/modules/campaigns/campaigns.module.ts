@@ -60,7 +60,7 @@ export function createCampaignModule(deps: {
   }
   const ledger = createLedgerRepo(db);
   const contactsRepo = createContactsRepo(db);
-  const tokens = createTrackingTokens(deps.secrets.jwtSecret);
+  const tokens = createTrackingTokens(deps.secrets.jwtSecret, deps.secrets.previousJwtSecrets);
 
   const campaigns = createCampaignsService({
     repo,

@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
   campaigns,
@@ -164,6 +164,32 @@ export function createCampaignsRepo(db: Db) {
               and m.status in ('queued', 'sending')
               and (case when m.status = 'queued' then m.next_attempt_at else m.lease_until end)
                   < ${before.toISOString()}::timestamptz)`,
+          ),
+        )
+        .limit(100);
+    },
+
+    /**
+     * Campaigns whose start job must have been lost: scheduled ones whose time passed before
+     * `before`, and ones marked sending before `before` that still have no ledger (the start
+     * stopped between the two steps and its retries were lost too).
+     */
+    async lostStarts(before: Date): Promise<CampaignRow[]> {
+      const at = sql`${before.toISOString()}::timestamptz`;
+      return db
+        .select()
+        .from(campaigns)
+        .where(
+          and(
+            eq(campaigns.kind, 'campaign'),
+            or(
+              and(eq(campaigns.status, 'scheduled'), sql`${campaigns.sendAt} < ${at}`),
+              and(
+                eq(campaigns.status, 'sending'),
+                sql`${campaigns.startedAt} < ${at}`,
+                sql`not exists (select 1 from ${messages} m where m.campaign_id = ${campaigns.id})`,
+              ),
+            ),
           ),
         )
         .limit(100);

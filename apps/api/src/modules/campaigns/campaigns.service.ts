@@ -656,11 +656,18 @@ export function createCampaignsService(deps: {
     /**
      * Lanes lost (a queue that forgot its jobs): sending campaigns with messages due for a
      * while — longer than any live lane takes between claims — get their lanes again. Extra
-     * lanes are harmless: the ledger hands each message to one of them.
+     * lanes are harmless: the ledger hands each message to one of them. Scheduled campaigns
+     * past their time, and started ones without a ledger, get their start job again.
      */
     async sweep(staleMs = 120_000) {
-      for (const row of await repo.stalledSending(new Date(clock.now().getTime() - staleMs))) {
+      const before = new Date(clock.now().getTime() - staleMs);
+      for (const row of await repo.stalledSending(before)) {
         await enqueueLanes(row);
+      }
+      // Start jobs lost with a queue: the same job again (same id, so never two in the queue);
+      // starting is conditional on the campaign's state, so a late original does nothing more.
+      for (const row of await repo.lostStarts(before)) {
+        await enqueueStart(row, row.status === 'scheduled' ? row.sendAt : null);
       }
     },
 

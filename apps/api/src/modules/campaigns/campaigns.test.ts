@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { and, eq } from 'drizzle-orm';
-import { contacts, messages, suppressions } from '../../db/schema/index.js';
+import { campaigns, contacts, messages, suppressions } from '../../db/schema/index.js';
 import { createTestApp, type Session, type TestApp } from '../../test/harness.js';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -446,5 +446,45 @@ describe('campaigns', () => {
       audienceCount: number;
     };
     expect(preflight.audienceCount).toBe(12);
+  });
+
+  it('the sweep starts campaigns whose start job a queue lost', async () => {
+    const { s, call, list, template, outboxId } = await setUp(3);
+    const draft = async (name: string) =>
+      (
+        await call('POST', '/api/v1/campaigns', {
+          name,
+          audience: { listIds: [list.id] },
+          templateId: template.id,
+          senderIds: [outboxId],
+        })
+      ).json() as Campaign;
+    // Two campaigns in the states a lost job leaves, with no job in the queue for either:
+    // scheduled for five minutes ago, and marked sending five minutes ago without a ledger.
+    const scheduled = await draft('Lost schedule');
+    const started = await draft('Lost start');
+    const fiveMinutesAgo = new Date(Date.now() - 300_000);
+    await t.database.db
+      .update(campaigns)
+      .set({ status: 'scheduled', sendAt: fiveMinutesAgo })
+      .where(eq(campaigns.id, scheduled.id));
+    await t.database.db
+      .update(campaigns)
+      .set({ status: 'sending', startedAt: fiveMinutesAgo })
+      .where(eq(campaigns.id, started.id));
+
+    await t.services.campaigns.sweep();
+    for (const c of [scheduled, started]) {
+      const sent = await waitFor(s, c.id, 'sent');
+      expect(sent.progress).toMatchObject({ recipients: 3, sent: 3, pending: 0 });
+    }
+    // A second sweep finds nothing to start: nobody gets the campaign twice.
+    await t.services.campaigns.sweep();
+    await new Promise((r) => setTimeout(r, 500));
+    const delivered = await t.database.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(eq(messages.campaignId, started.id));
+    expect(delivered).toHaveLength(3);
   });
 });

@@ -85,7 +85,7 @@ export const flowsRoutes: FastifyPluginAsyncZod<{
   });
 
   app.delete('/flows/:id', {
-    config: { access: { role: 'editor' } },
+    config: { access: { role: 'editor' }, audit: { action: 'flow.deleted', target: 'flow' } },
     schema: {
       tags,
       summary: 'Delete a flow that is not active, with its runs and its emails’ numbers',
@@ -112,7 +112,7 @@ export const flowsRoutes: FastifyPluginAsyncZod<{
   });
 
   app.post('/flows/:id/publish', {
-    config: { access: { role: 'editor' } },
+    config: { access: { role: 'editor' }, audit: { action: 'flow.published', target: 'flow' } },
     schema: {
       tags,
       summary:
@@ -124,7 +124,7 @@ export const flowsRoutes: FastifyPluginAsyncZod<{
   });
 
   app.post('/flows/:id/activate', {
-    config: { access: { role: 'editor' } },
+    config: { access: { role: 'editor' }, audit: { action: 'flow.activated', target: 'flow' } },
     schema: {
       tags,
       summary: 'Start enrolling (publishes first if the flow was never published); 409 when active',
@@ -135,7 +135,7 @@ export const flowsRoutes: FastifyPluginAsyncZod<{
   });
 
   app.post('/flows/:id/deactivate', {
-    config: { access: { role: 'editor' } },
+    config: { access: { role: 'editor' }, audit: { action: 'flow.deactivated', target: 'flow' } },
     schema: {
       tags,
       summary: 'Stop enrolling; runs in flight carry on to their end. 409 unless active',

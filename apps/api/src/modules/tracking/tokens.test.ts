@@ -46,4 +46,22 @@ describe('tracking tokens', () => {
     for (const junk of ['', 'x', '../../etc/passwd', 'a'.repeat(500), '%00%00'])
       expect(tokens.verify(junk, 'open')).toBeNull();
   });
+
+  it('after a JWT_SECRET rotation, links signed under the previous secret still verify', () => {
+    const oldSecret = randomBytes(32);
+    const newSecret = randomBytes(32);
+    const sentBefore = createTrackingTokens(oldSecret).sign('unsubscribe', messageId);
+    const rotated = createTrackingTokens(newSecret, [oldSecret]);
+    expect(rotated.verify(sentBefore, 'unsubscribe')).toEqual({
+      kind: 'unsubscribe',
+      messageId,
+      linkId: null,
+    });
+    // New links are signed with the new secret only.
+    const sentAfter = rotated.sign('open', messageId);
+    expect(createTrackingTokens(oldSecret).verify(sentAfter, 'open')).toBeNull();
+    expect(createTrackingTokens(newSecret).verify(sentAfter, 'open')).not.toBeNull();
+    // Without the previous secret listed, the old links are refused.
+    expect(createTrackingTokens(newSecret).verify(sentBefore, 'unsubscribe')).toBeNull();
+  });
 });

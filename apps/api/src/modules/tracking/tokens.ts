@@ -40,11 +40,23 @@ const uuidText = (bytes: Buffer) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
 
-/** The key is derived from the JWT secret, so every process of a deployment shares it. */
-export function createTrackingTokens(secret: Uint8Array): TrackingTokens {
-  const key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'herald tracking v1', 32));
-  const mac = (payload: Buffer) =>
-    createHmac('sha256', key).update(payload).digest().subarray(0, SIGNATURE_BYTES);
+const keyOf = (secret: Uint8Array) =>
+  Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'herald tracking v1', 32));
+
+/**
+ * The key is derived from the JWT secret, so every process of a deployment shares it. Tokens
+ * signed under `previous` secrets (rotated out) still verify: links in mail already sent keep
+ * working.
+ */
+export function createTrackingTokens(
+  secret: Uint8Array,
+  previous: readonly Uint8Array[] = [],
+): TrackingTokens {
+  const key = keyOf(secret);
+  const oldKeys = previous.map(keyOf);
+  const macWith = (k: Buffer, payload: Buffer) =>
+    createHmac('sha256', k).update(payload).digest().subarray(0, SIGNATURE_BYTES);
+  const mac = (payload: Buffer) => macWith(key, payload);
   return {
     sign(kind, messageId, linkId) {
       const length = kind === 'click' ? 33 : 17;
@@ -62,7 +74,12 @@ export function createTrackingTokens(secret: Uint8Array): TrackingTokens {
       if (bytes.length !== payloadLength + SIGNATURE_BYTES || bytes[0] !== KIND_BYTES[kind])
         return null;
       const payload = bytes.subarray(0, payloadLength);
-      if (!timingSafeEqual(mac(payload), bytes.subarray(payloadLength))) return null;
+      const signature = bytes.subarray(payloadLength);
+      if (
+        !timingSafeEqual(mac(payload), signature) &&
+        !oldKeys.some((k) => timingSafeEqual(macWith(k, payload), signature))
+      )
+        return null;
       return {
         kind,
         messageId: uuidText(payload.subarray(1, 17)),

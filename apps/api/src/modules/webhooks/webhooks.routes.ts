@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { auditChangedFields, auditFields } from '../audit-log/audit-log.hooks.js';
 import { z } from 'zod';
 import { principalOf } from '../../http/access.js';
 import { pageSchema, PageQuerySchema } from '../../http/pagination.js';
@@ -89,7 +90,10 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ webhooks: WebhooksService }
   });
 
   app.post('/webhooks', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'webhook.created', target: 'webhook', details: auditFields('eventTypes') },
+    },
     schema: {
       tags,
       summary: 'Add an endpoint; the answer holds its signing secret',
@@ -116,7 +120,10 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ webhooks: WebhooksService }
   });
 
   app.patch('/webhooks/:id', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'webhook.updated', target: 'webhook', details: auditChangedFields },
+    },
     schema: {
       tags,
       summary: 'Change an endpoint; isEnabled: true re-enables a disabled one',
@@ -134,7 +141,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ webhooks: WebhooksService }
   });
 
   app.delete('/webhooks/:id', {
-    config: { access: { role: 'admin' } },
+    config: { access: { role: 'admin' }, audit: { action: 'webhook.deleted', target: 'webhook' } },
     schema: {
       tags,
       summary: 'Remove an endpoint and its delivery log',
@@ -159,7 +166,10 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ webhooks: WebhooksService }
   });
 
   app.post('/webhooks/:id/rotate-secret', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'webhook.secret_rotated', target: 'webhook' },
+    },
     schema: {
       tags,
       summary: 'New signing secret; the old one also signs for 24 hours',

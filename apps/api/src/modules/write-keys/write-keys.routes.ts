@@ -30,7 +30,10 @@ export const writeKeysRoutes: FastifyPluginAsyncZod<{ writeKeys: WriteKeysServic
   });
 
   app.post('/write-keys', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'write_key.created', target: 'write_key' },
+    },
     schema: {
       tags,
       summary:
@@ -43,7 +46,10 @@ export const writeKeysRoutes: FastifyPluginAsyncZod<{ writeKeys: WriteKeysServic
   });
 
   app.delete('/write-keys/:id', {
-    config: { access: { role: 'admin' } },
+    config: {
+      access: { role: 'admin' },
+      audit: { action: 'write_key.revoked', target: 'write_key' },
+    },
     schema: {
       tags,
       summary: 'Revoke a write key; events sent with it are refused (401) at once',

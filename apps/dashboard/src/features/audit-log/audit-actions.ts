@@ -5,7 +5,9 @@ import type { AuditEntry } from './api';
 export const AUDIT_AREAS = [
   { value: 'campaign', label: 'Campaigns', actions: ['campaign'] },
   { value: 'member', label: 'Members and invitations', actions: ['member'] },
-  { value: 'api_key', label: 'API keys', actions: ['api_key'] },
+  { value: 'api_key', label: 'API and write keys', actions: ['api_key', 'write_key'] },
+  { value: 'webhook', label: 'Webhooks', actions: ['webhook'] },
+  { value: 'flow', label: 'Flows', actions: ['flow'] },
   { value: 'sender', label: 'Senders', actions: ['sender'] },
   { value: 'contact', label: 'Exports and erasures', actions: ['contacts', 'contact'] },
 ] as const;
@@ -78,6 +80,28 @@ export function describeEntry(entry: AuditEntry): string {
       return details.suppress
         ? 'Erased a contact and kept the address in suppressions'
         : 'Erased a contact';
+    case 'write_key.created':
+      return `Created write key ${quoted(target, '')}`.trim();
+    case 'write_key.revoked':
+      return `Revoked write key ${quoted(target, '')}`.trim();
+    case 'webhook.created':
+      return `Added webhook endpoint ${target ?? ''}`.trim();
+    case 'webhook.updated': {
+      const changed = Array.isArray(details.changed) ? details.changed.map(String) : [];
+      return `Changed webhook endpoint ${target ?? ''}${changed.length ? `: ${changed.join(', ')}` : ''}`;
+    }
+    case 'webhook.deleted':
+      return `Deleted webhook endpoint ${target ?? ''}`.trim();
+    case 'webhook.secret_rotated':
+      return `Rotated the signing secret of webhook endpoint ${target ?? ''}`.trim();
+    case 'flow.published':
+      return `Published flow ${quoted(target, 'a flow')}`;
+    case 'flow.activated':
+      return `Activated flow ${quoted(target, 'a flow')}`;
+    case 'flow.deactivated':
+      return `Deactivated flow ${quoted(target, 'a flow')}`;
+    case 'flow.deleted':
+      return `Deleted flow ${quoted(target, 'a flow')}`;
     default:
       return entry.action;
   }

@@ -27,8 +27,7 @@ export interface EngagementDraftFields {
   campaignId: string;
 }
 
-type EngagementDraft = Pick<ConditionDraft, 'op' | 'period' | 'withinDays'> &
-  EngagementDraftFields;
+type EngagementDraft = Pick<ConditionDraft, 'op' | 'period' | 'withinDays'> & EngagementDraftFields;
 
 export interface EngagementProblem {
   /** Only the window's days can be wrong: the other inputs are choices. */

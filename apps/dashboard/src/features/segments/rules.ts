@@ -33,24 +33,10 @@ export type ValueType = 'string' | 'number' | 'boolean' | 'date';
  * version): it is shown as JSON and sent back unchanged, never turned into another rule.
  */
 export type SubjectKind =
-  | 'field'
-  | 'attribute'
-  | 'tag'
-  | 'list'
-  | 'segment'
-  | 'event'
-  | 'engagement'
-  | 'advanced';
+  'field' | 'attribute' | 'tag' | 'list' | 'segment' | 'event' | 'engagement' | 'advanced';
 /** What a condition compares, which decides its operators and value input. */
 export type ConditionType =
-  | ValueType
-  | 'status'
-  | 'tag'
-  | 'list'
-  | 'segment'
-  | 'event'
-  | 'engagement'
-  | 'advanced';
+  ValueType | 'status' | 'tag' | 'list' | 'segment' | 'event' | 'engagement' | 'advanced';
 export type Match = 'all' | 'any';
 
 /**

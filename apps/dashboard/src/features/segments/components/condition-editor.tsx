@@ -73,7 +73,7 @@ export function ConditionEditor({ draft }: { draft: ConditionDraft }) {
     },
     // Only the rule that holds one can show it: there is nothing to build from scratch.
     ...(draft.subject === 'advanced'
-      ? [{ value: 'advanced', label: 'Advanced condition', description: 'Made through the API' }]
+      ? [{ value: 'advanced', label: 'Advanced', description: 'A condition made through the API' }]
       : []),
   ];
 
