@@ -8442,6 +8442,13 @@ export interface paths {
                                 createdAt: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                /** @description Runs of every version */
+                                runs: {
+                                    entered: number;
+                                    /** @description Running or waiting */
+                                    active: number;
+                                    completed: number;
+                                };
                             }[];
                             nextCursor: string | null;
                         };

@@ -66,6 +66,15 @@ describe('flow execution', () => {
       }[];
     };
     expect(stats.runs).toMatchObject({ entered: 1, completed: 1, running: 0, failed: 0 });
+    // The flow list carries the same run totals, so it needs no stats call per flow.
+    const flows = (await org.call('GET', '/api/v1/flows')).json() as {
+      items: { id: string; runs: Record<string, number> }[];
+    };
+    expect(flows.items.find((f) => f.id === flowId)!.runs).toEqual({
+      entered: 1,
+      active: 0,
+      completed: 1,
+    });
     expect(stats.steps.find((s) => s.stepId === 'welcome')).toMatchObject({
       entered: 1,
       completed: 1,

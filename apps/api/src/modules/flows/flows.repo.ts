@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import {
   campaigns,
   contacts,
+  flowRuns,
   flowStepCampaigns,
   flowVersions,
   flows,
@@ -184,6 +185,24 @@ export function createFlowsRepo(db: Db) {
         )
         .limit(1);
       return row ?? null;
+    },
+
+    /** Runs per flow, for a page of the flow list: one grouped count over the runs' index. */
+    async runTotals(orgId: string, flowIds: readonly string[]) {
+      const totals = new Map<string, { entered: number; active: number; completed: number }>();
+      if (flowIds.length === 0) return totals;
+      const rows = await db
+        .select({
+          flowId: flowRuns.flowId,
+          entered: sql<number>`count(*)::int`,
+          active: sql<number>`(count(*) filter (where ${flowRuns.status} in ('running', 'waiting')))::int`,
+          completed: sql<number>`(count(*) filter (where ${flowRuns.status} = 'completed'))::int`,
+        })
+        .from(flowRuns)
+        .where(and(eq(flowRuns.orgId, orgId), inArray(flowRuns.flowId, [...flowIds])))
+        .groupBy(flowRuns.flowId);
+      for (const { flowId, ...counts } of rows) totals.set(flowId, counts);
+      return totals;
     },
 
     /** Active flows of an organization whose published trigger is of this type. */

@@ -10,7 +10,7 @@ import {
   RUN_STATUSES,
   DefinitionSchema,
   ProblemSchema,
-  FlowSummarySchema,
+  FlowListItemSchema,
   FlowSchema,
   NameSchema,
   DescriptionSchema,
@@ -36,7 +36,7 @@ export const flowsRoutes: FastifyPluginAsyncZod<{
       tags,
       summary: 'Flows, newest first',
       querystring: PageQuerySchema.extend({ status: z.enum(FLOW_STATUSES).optional() }),
-      response: { 200: pageSchema(FlowSummarySchema) },
+      response: { 200: pageSchema(FlowListItemSchema) },
     },
     handler: async (request) => flows.list(principalOf(request), request.query),
   });

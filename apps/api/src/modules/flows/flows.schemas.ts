@@ -30,6 +30,15 @@ export const FlowSummarySchema = z.object({
   createdAt: z.date(),
   updatedAt: z.date(),
 });
+export const FlowListItemSchema = FlowSummarySchema.extend({
+  runs: z
+    .object({
+      entered: z.number().int(),
+      active: z.number().int().describe('Running or waiting'),
+      completed: z.number().int(),
+    })
+    .describe('Runs of every version'),
+});
 export const FlowSchema = FlowSummarySchema.extend({
   definition: z.record(z.string(), z.unknown()).describe('The draft, as last saved'),
   problems: z.array(ProblemSchema).describe('What stops the draft from being published'),

@@ -119,7 +119,16 @@ export function createFlowsService(deps: {
       const before = decodeCursor(query.cursor, ['uuid']) as [string] | undefined;
       const rows = await repo.list(principal.orgId, query.limit + 1, before?.[0], query.status);
       const page = toPage(rows, query.limit, (r) => [r.id]);
-      return { items: page.items.map(summary), nextCursor: page.nextCursor };
+      // The list shows each flow's runs without a stats call per row.
+      const totals = await repo.runTotals(
+        principal.orgId,
+        page.items.map((r) => r.id),
+      );
+      const none = { entered: 0, active: 0, completed: 0 };
+      return {
+        items: page.items.map((r) => ({ ...summary(r), runs: totals.get(r.id) ?? none })),
+        nextCursor: page.nextCursor,
+      };
     },
 
     async view(principal: Principal, id: string) {

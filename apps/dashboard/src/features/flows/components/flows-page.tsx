@@ -18,14 +18,7 @@ import { formatDateTime, formatNumber, formatRelative } from '../../../lib/forma
 import { useAllLists } from '../../lists/api';
 import { useCan } from '../../organizations/api';
 import { useAllSegments } from '../../segments/api';
-import {
-  useCreateFlow,
-  useFlow,
-  useFlowStats,
-  useFlows,
-  type FlowStatus,
-  type FlowSummary,
-} from '../api';
+import { useCreateFlow, useFlow, useFlows, type FlowStatus, type FlowSummary } from '../api';
 import { readDefinition, type TriggerConfig } from '../definition';
 import { describeTrigger, NO_LOOKUPS, type NameLookups } from '../step-summary';
 import { FlowStatusBadge } from './flow-status-badge';
@@ -120,7 +113,6 @@ function Count({ value }: { value: number | undefined }) {
 }
 
 function FlowRow({ flow, names }: { flow: FlowSummary; names: NameLookups }) {
-  const stats = useFlowStats(flow.id, { enabled: flow.publishedVersion !== null });
   // Never published: the list has no trigger for it, the draft does.
   const draft = useFlow(flow.trigger ? undefined : flow.id);
   const trigger =
@@ -153,10 +145,10 @@ function FlowRow({ flow, names }: { flow: FlowSummary; names: NameLookups }) {
         </span>
       </TD>
       <TD className="text-right tabular-nums">
-        <Count value={flow.publishedVersion === null ? undefined : stats.data?.runs.entered} />
+        <Count value={flow.publishedVersion === null ? undefined : flow.runs.entered} />
       </TD>
       <TD className="text-right tabular-nums">
-        <Count value={flow.publishedVersion === null ? undefined : stats.data?.runs.completed} />
+        <Count value={flow.publishedVersion === null ? undefined : flow.runs.completed} />
       </TD>
       <TD>
         <time
