@@ -140,6 +140,25 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/**
+ * Picks an option of an open select with the keyboard alone: Home, then ArrowDown until the
+ * focused option's text matches, then Enter. Type-ahead would be shorter, but its search resets
+ * after a pause between keys, which a loaded machine makes, and then lands on another option.
+ */
+export async function pickWithKeyboard(page: Page, name: RegExp) {
+  await page.getByRole('option', { name }).first().waitFor();
+  await page.keyboard.press('Home');
+  for (let step = 0; step < 100; step++) {
+    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    if (name.test(focused)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`no option matching ${name} reached with the keyboard`);
+}
+
 /** What the browser showed when a step failed is the fastest way to see why. */
 export async function screenshotFailure(browser: Browser | undefined, testName: string) {
   const name = testName.replace(/[^a-z0-9]+/gi, '-').toLowerCase();

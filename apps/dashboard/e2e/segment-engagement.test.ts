@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   buildDashboard,
   launchBrowser,
+  pickWithKeyboard,
   screenshot,
   screenshotFailure,
   signUp,
@@ -181,9 +182,7 @@ describe('segment engagement rules', () => {
     // The keyboard alone: "has not clicked Summer sale" leaves out nobody who opened.
     await combo(2, 'campaign').focus();
     await page.keyboard.press('Enter');
-    await page.getByRole('option', { name: /^Summer sale/ }).waitFor();
-    await page.keyboard.type('Summer');
-    await page.keyboard.press('Enter');
+    await pickWithKeyboard(page, /^Summer sale/);
     await expect.poll(() => combo(2, 'campaign').textContent()).toBe('Summer sale');
     await expectCount(page, 2);
 
@@ -234,9 +233,7 @@ describe('segment engagement rules', () => {
     await page.getByRole('button', { name: 'Add rule', exact: true }).click();
     await combo(3, 'subject').focus();
     await page.keyboard.press('Enter');
-    await page.getByRole('option', { name: /^Engagement/ }).waitFor();
-    await page.keyboard.type('Engagement');
-    await page.keyboard.press('Enter');
+    await pickWithKeyboard(page, /^Engagement/);
     await expect.poll(() => combo(3, 'engagement').textContent()).toBe('opened');
     expect(await combo(3, 'period').textContent()).toBe('ever');
     await expectCount(page, 2);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   buildDashboard,
   launchBrowser,
+  pickWithKeyboard,
   screenshot,
   screenshotFailure,
   signUp,
@@ -126,13 +127,11 @@ describe('segment event rules', () => {
     const rule = (n: number) => page.getByRole('group', { name: `Rule ${n}`, exact: true });
     await expectCount(page, 3);
 
-    // The keyboard alone: open the subject select, type to jump to "Event", Enter to pick it.
+    // The keyboard alone: open the subject select, arrow to "Event", Enter to pick it.
     const subject = rule(1).getByRole('combobox', { name: 'Rule 1 subject' });
     await subject.focus();
     await page.keyboard.press('Enter');
-    await page.getByRole('option', { name: /^Event/ }).waitFor();
-    await page.keyboard.type('Event');
-    await page.keyboard.press('Enter');
+    await pickWithKeyboard(page, /^Event/);
     await rule(1).getByLabel('Rule 1 event name').waitFor();
     expect(await subject.textContent()).toContain('Event');
     // Names already tracked are offered as suggestions.
