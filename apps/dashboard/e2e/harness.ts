@@ -142,19 +142,38 @@ export async function screenshot(page: Page, name: string) {
 
 /**
  * Picks an option of an open select with the keyboard alone: Home, then ArrowDown until the
- * focused option's text matches, then Enter. Type-ahead would be shorter, but its search resets
- * after a pause between keys, which a loaded machine makes, and then lands on another option.
+ * focused option's text matches, then Enter. Each key is followed by waiting for the focus to
+ * land, since a loaded machine may handle it a frame later. Type-ahead would be shorter, but its
+ * search resets after a pause between keys, and then lands on another option.
  */
 export async function pickWithKeyboard(page: Page, name: RegExp) {
+  const focused = () =>
+    page.evaluate(() =>
+      document.activeElement?.getAttribute('role') === 'option'
+        ? (document.activeElement.textContent?.trim() ?? '')
+        : null,
+    );
+  const settle = async (until: (text: string | null) => boolean) => {
+    const deadline = Date.now() + 2_000;
+    while (Date.now() < deadline && !until(await focused()))
+      await new Promise((r) => setTimeout(r, 25));
+  };
   await page.getByRole('option', { name }).first().waitFor();
-  await page.keyboard.press('Home');
+  const first = (await page.getByRole('option').first().textContent())?.trim() ?? '';
+  // The open list focuses an option once it takes keys; Home then reaches the first one.
+  await settle((text) => text !== null);
+  for (let attempt = 0; attempt < 5 && (await focused()) !== first; attempt++) {
+    await page.keyboard.press('Home');
+    await settle((text) => text === first);
+  }
   for (let step = 0; step < 100; step++) {
-    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
-    if (name.test(focused)) {
+    const text = await focused();
+    if (text !== null && name.test(text)) {
       await page.keyboard.press('Enter');
       return;
     }
     await page.keyboard.press('ArrowDown');
+    await settle((now) => now !== text);
   }
   throw new Error(`no option matching ${name} reached with the keyboard`);
 }
